@@ -44,7 +44,11 @@ export const NAF_SECTIONS = 'ABCDEFGHIJKLMNOPQRSTU'.split('');
 export const ATTRIBUTES: Readonly<Record<Source, readonly AttributeSpec[]>> = {
   pe: [
     { name: 'reg_start', type: { kind: 'month' }, description: 'start of the registration spell' },
-    { name: 'reg_end', type: { kind: 'month' }, description: 'end of the registration spell (empty: ongoing)' },
+    {
+      name: 'reg_end',
+      type: { kind: 'month' },
+      description: 'end of the registration spell (empty: ongoing)',
+    },
     {
       name: 'reg_category',
       type: { kind: 'code', values: ['A', 'B', 'C', 'D', 'E'] },
@@ -72,7 +76,11 @@ export const ATTRIBUTES: Readonly<Record<Source, readonly AttributeSpec[]>> = {
   dsn: [
     { name: 'contract_start', type: { kind: 'month' }, description: 'contract start' },
     { name: 'contract_end', type: { kind: 'month' }, description: 'contract end (empty: ongoing)' },
-    { name: 'contract_type', type: { kind: 'code', values: CONTRACT_TYPES }, description: 'type of contract' },
+    {
+      name: 'contract_type',
+      type: { kind: 'code', values: CONTRACT_TYPES },
+      description: 'type of contract',
+    },
     {
       name: 'working_time',
       type: { kind: 'code', values: ['full', 'part'] },
@@ -88,7 +96,11 @@ export const ATTRIBUTES: Readonly<Record<Source, readonly AttributeSpec[]>> = {
   ],
   cnaf: [
     { name: 'benefit_month', type: { kind: 'month' }, description: 'month of payment' },
-    { name: 'benefit', type: { kind: 'code', values: ['rsa', 'ppa'] }, description: 'RSA or prime d’activité' },
+    {
+      name: 'benefit',
+      type: { kind: 'code', values: ['rsa', 'ppa'] },
+      description: 'RSA or prime d’activité',
+    },
     {
       name: 'household_role',
       type: { kind: 'code', values: ['claimant', 'partner', 'other'] },

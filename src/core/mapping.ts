@@ -6,7 +6,14 @@
 import { z } from 'zod';
 import { ATTRIBUTES, IDENTITY_FIELDS, SOURCES } from './fields.js';
 
-export const DATE_FORMATS = ['YYYY-MM-DD', 'DD/MM/YYYY', 'YYYYMMDD', 'DD-MM-YYYY', 'YYYY-MM', 'MM/YYYY'] as const;
+export const DATE_FORMATS = [
+  'YYYY-MM-DD',
+  'DD/MM/YYYY',
+  'YYYYMMDD',
+  'DD-MM-YYYY',
+  'YYYY-MM',
+  'MM/YYYY',
+] as const;
 export const DateFormat = z.enum(DATE_FORMATS);
 export type DateFormat = z.infer<typeof DateFormat>;
 
@@ -28,12 +35,20 @@ export const Mapping = z
     const known = new Set<string>([...IDENTITY_FIELDS, ...ATTRIBUTES[m.source].map((a) => a.name)]);
     for (const field of Object.keys(m.columns)) {
       if (!known.has(field)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', field], message: `unknown canonical field for source ${m.source}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', field],
+          message: `unknown canonical field for source ${m.source}`,
+        });
       }
     }
     for (const field of [...Object.keys(m.date_formats), ...Object.keys(m.values)]) {
       if (field !== 'default' && !known.has(field)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `unknown canonical field for source ${m.source}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `unknown canonical field for source ${m.source}`,
+        });
       }
     }
   });
@@ -43,4 +58,3 @@ export type Mapping = z.infer<typeof Mapping>;
 export function dateFormatOf(m: Mapping, field: string): DateFormat {
   return m.date_formats[field] ?? m.date_formats.default ?? 'YYYY-MM-DD';
 }
-

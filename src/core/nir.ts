@@ -31,7 +31,12 @@ const PLACEHOLDER = /^(?:0+|X+|9+|NEANT|INCONNU)$/;
 export function nirControlKey(body: string): number {
   if (body.length !== 13) throw new RangeError('NIR body must have 13 characters');
   const dept = body.slice(5, 7);
-  const digits = dept === '2A' ? `${body.slice(0, 5)}19${body.slice(7)}` : dept === '2B' ? `${body.slice(0, 5)}18${body.slice(7)}` : body;
+  const digits =
+    dept === '2A'
+      ? `${body.slice(0, 5)}19${body.slice(7)}`
+      : dept === '2B'
+        ? `${body.slice(0, 5)}18${body.slice(7)}`
+        : body;
   if (!/^[0-9]{13}$/.test(digits)) throw new RangeError('NIR body must be digits (2A/2B allowed)');
   // 13 digits exceed 2^53 only above 9.007e15; 13 digits are < 1e13, so Number is exact.
   return 97 - (Number(digits) % 97);
@@ -48,7 +53,10 @@ export function cleanNir(raw: string | null | undefined): string {
  * Normalise and classify a NIR.
  * @param certifiedFlag the producer's own "NIR certifié" flag when it has one (null: not provided).
  */
-export function normaliseNir(raw: string | null | undefined, certifiedFlag: boolean | null = null): NirResult {
+export function normaliseNir(
+  raw: string | null | undefined,
+  certifiedFlag: boolean | null = null,
+): NirResult {
   const s = cleanNir(raw);
   if (s === '') return { nir: null, class: 'missing', monthKnown: null };
   if (!STRUCTURE.test(s)) return { nir: null, class: 'invalid', monthKnown: null };
@@ -59,7 +67,8 @@ export function normaliseNir(raw: string | null | undefined, certifiedFlag: bool
   const month = Number(s.slice(3, 5));
   const monthKnown = month >= 1 && month <= 12;
   const first = s.charCodeAt(0) - 48;
-  const cls: NirClass = first === 1 || first === 2 ? (certifiedFlag === false ? 'unverified' : 'certified') : 'provisional';
+  const cls: NirClass =
+    first === 1 || first === 2 ? (certifiedFlag === false ? 'unverified' : 'certified') : 'provisional';
   return { nir: s, class: cls, monthKnown };
 }
 

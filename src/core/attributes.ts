@@ -1,0 +1,98 @@
+/**
+ * Event attributes — protocol v1 §6: validation and minimisation of the per-source fields that pass to
+ * the hub in clear. Dates are cut to the month, amounts to bands (the band's lower bound in the unit),
+ * codes are checked against the canonical list after the mapping's translation. A value that cannot be
+ * read makes the row a coded reject; nothing is guessed. Pure.
+ */
+import { parseDate, toMonth } from './dates.js';
+import { ATTRIBUTES, type AttributeSpec, REQUIRED_ATTRIBUTES, type Source } from './fields.js';
+import { dateFormatOf, type Mapping } from './mapping.js';
+
+/** Row-level reject reasons (the `reason` column of rejects.csv). */
+export const REJECT_REASONS = {
+  CSV_MALFORMED: 'the line could not be parsed (quoting, number of fields)',
+  DATE_INVALID: 'an event date does not follow the declared format or is not a calendar date',
+  CODE_UNKNOWN: 'a coded value is not in the canonical list (after the mapping translation)',
+  NUMBER_INVALID: 'an amount or a count is not a number in range',
+  DEPT_INVALID: 'a département code is not valid',
+  REQUIRED_MISSING: 'a field required for this source is empty',
+  IDENTITY_EMPTY: 'no usable identity: no valid NIR, no name and no birth date',
+} as const;
+export type RejectReason = keyof typeof REJECT_REASONS;
+
+export class RowReject extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    readonly field: string,
+  ) {
+    super(`${reason} (${field})`);
+  }
+}
+
+const DEPT = /^(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$/;
+
+/** Band lower bound for an amount: the largest band bound ≤ value. */
+export function bandOf(value: number, bands: readonly number[]): number {
+  let b = bands[0] ?? 0;
+  for (const x of bands) if (value >= x) b = x;
+  return b;
+}
+
+function minimiseOne(spec: AttributeSpec, raw: string, m: Mapping): string | number {
+  const t = spec.type;
+  switch (t.kind) {
+    case 'month': {
+      let d: ReturnType<typeof parseDate>;
+      try {
+        d = parseDate(raw, dateFormatOf(m, spec.name));
+      } catch {
+        throw new RowReject('DATE_INVALID', spec.name);
+      }
+      const month = d === null ? null : toMonth(d);
+      if (month === null) throw new RowReject('DATE_INVALID', spec.name);
+      return month;
+    }
+    case 'code': {
+      if (!t.values.includes(raw)) throw new RowReject('CODE_UNKNOWN', spec.name);
+      return raw;
+    }
+    case 'dept': {
+      let d = raw.toUpperCase();
+      if (/^[0-9]$/.test(d)) d = `0${d}`;
+      if (!DEPT.test(d)) throw new RowReject('DEPT_INVALID', spec.name);
+      return d;
+    }
+    case 'int': {
+      if (!/^-?[0-9]+$/.test(raw)) throw new RowReject('NUMBER_INVALID', spec.name);
+      const n = Number(raw);
+      if (n < t.min || n > t.max) throw new RowReject('NUMBER_INVALID', spec.name);
+      return n;
+    }
+    case 'band': {
+      const s =
+        m.decimal_separator === ',' ? raw.replace(/\s/g, '').replace(',', '.') : raw.replace(/\s/g, '');
+      if (!/^[0-9]+(?:\.[0-9]+)?$/.test(s)) throw new RowReject('NUMBER_INVALID', spec.name);
+      return bandOf(Number(s), t.bands);
+    }
+  }
+}
+
+/**
+ * Minimise the attributes of one row. `get(field)` returns the raw value (translated through the
+ * mapping's `values` table) or null. Throws RowReject.
+ */
+export function minimiseAttributes(
+  source: Source,
+  m: Mapping,
+  get: (field: string) => string | null,
+): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const spec of ATTRIBUTES[source]) {
+    const raw = get(spec.name)?.trim() ?? '';
+    out[spec.name] = raw === '' ? null : minimiseOne(spec, raw, m);
+  }
+  for (const f of REQUIRED_ATTRIBUTES[source]) {
+    if (out[f] === null) throw new RowReject('REQUIRED_MISSING', f);
+  }
+  return out;
+}

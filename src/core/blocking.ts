@@ -1,0 +1,76 @@
+/**
+ * Keyed blocking keys — protocol v1 §5. For each pass of BLOCKING_V1, the key material is a list of
+ * strings joined by length prefixes, MACed with the pass's own subkey and truncated:
+ *
+ *   BK(pass, parts) = first 8 bytes of HMAC-SHA-256(K_block/pass, lp(parts[0]) ‖ lp(parts[1]) ‖ …)
+ *
+ * A record carries every key its data allows (none for a pass whose inputs are missing). The hub only
+ * learns which records share a key — the equivalence classes listed in `BLOCKING_V1[].reveals`. Because
+ * the keys are keyed, it cannot tell which surname sound or date a class stands for, except by matching
+ * class sizes to public frequencies (measured by the attack suite). LSH signatures over the CLK are a
+ * function of the CLK the hub already holds, so they are computed by the hub and not sent. Pure.
+ */
+import { lengthPrefixed, toHex } from './bytes.js';
+import type { Identity } from './identity.js';
+import { keyedMac, type LinkageKey, subkey } from './keys.js';
+import { BLOCKING_KEY_BYTES, BLOCKING_V1 } from './params.js';
+import { soundex } from './soundex.js';
+import { compact } from './text.js';
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** The cleartext parts of each pass for one identity (documented and used by the vectors). */
+export function blockingParts(id: Identity): Record<string, string[][]> {
+  const surnames = [id.birthName, id.usageName]
+    .filter((s, i, a) => s !== '' && a.indexOf(s) === i)
+    .map(compact);
+  const first = id.firstNames[0];
+  const fn = first === undefined ? '' : soundex(compact(first));
+  const d = id.birthDate;
+  const year = d === null ? '' : String(d.year);
+  const dm =
+    d === null || d.month === null || d.day === null ? '' : [pad2(d.day), pad2(d.month)].sort().join('');
+  const out: Record<string, string[][]> = {
+    'name-year': [],
+    'firstname-dob': [],
+    'names-sex': [],
+    'dob-place': [],
+  };
+  for (const s of surnames) {
+    if (year !== '') out['name-year']?.push([soundex(s), year]);
+    if (fn !== '' && id.sex !== null) out['names-sex']?.push([soundex(s), fn, id.sex]);
+  }
+  if (fn !== '' && dm !== '') out['firstname-dob']?.push([fn, year, dm]);
+  if (dm !== '' && id.birthPlace !== null) out['dob-place']?.push([year, dm, id.birthPlace.code]);
+  return out;
+}
+
+const CACHE_LIMIT = 200_000;
+
+export class BlockingKeyer {
+  private readonly macs: Map<string, (m: Uint8Array) => Uint8Array>;
+  private readonly cache = new Map<string, string>();
+  constructor(key: LinkageKey) {
+    this.macs = new Map(BLOCKING_V1.map((p) => [p.name, keyedMac(subkey(key, `block/${p.name}`))]));
+  }
+
+  /** Every blocking key of the identity, as `<pass>:<16 hex>` strings, sorted and unique. */
+  keys(id: Identity): string[] {
+    const out: string[] = [];
+    for (const [pass, list] of Object.entries(blockingParts(id))) {
+      const mac = this.macs.get(pass);
+      if (!mac) continue;
+      for (const parts of list) {
+        const memo = `${pass}\u0000${parts.join('\u0000')}`;
+        let k = this.cache.get(memo);
+        if (k === undefined) {
+          k = `${pass}:${toHex(mac(lengthPrefixed(...parts)).subarray(0, BLOCKING_KEY_BYTES))}`;
+          if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+          this.cache.set(memo, k);
+        }
+        out.push(k);
+      }
+    }
+    return [...new Set(out)].sort();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Surname and first-name rules on top of text normalisation — protocol v1 §1.2. Pure.
+ *
+ * Surnames: an inverted particle in parentheses is put back in front ("FONTAINE (DE LA)" → "DE LA FONTAINE");
+ * a birth-name field that also carries the usage name ("DUPONT EPOUSE MARTIN", "DUPONT EP. MARTIN",
+ * "DUPONT VEUVE MARTIN", "DUPONT VVE MARTIN") is split: the part before the marker is the birth name and the
+ * part after it is the usage name when no usage name was given. Particles are otherwise kept: the compact
+ * form used by encodings joins them ("LE GALL" and "LEGALL" both compact to LEGALL).
+ *
+ * First names: the field is a list. It is split on `,` `;` `/` when any is present, otherwise on white
+ * space; a hyphenated compound (JEAN-PIERRE) stays one first name. The first item is the primary first name.
+ */
+import { normaliseName } from './text.js';
+
+const INVERTED_PARTICLE = /^(.*?)\s*\(\s*([^()]*?)\s*\)\s*$/;
+const USAGE_MARKER = /\s(?:EPOUSE|EP|VEUVE|VVE|EPSE)\s/;
+
+export interface Surnames {
+  readonly birthName: string;
+  readonly usageName: string;
+}
+
+/** Normalise the birth and usage names together (the birth-name field may carry the usage name). */
+export function normaliseSurnames(
+  rawBirth: string | null | undefined,
+  rawUsage: string | null | undefined,
+): Surnames {
+  let birthName = normaliseName(uninvert(rawBirth));
+  let usageName = normaliseName(uninvert(rawUsage));
+  const m = USAGE_MARKER.exec(` ${birthName} `);
+  if (m) {
+    const padded = ` ${birthName} `;
+    const before = padded.slice(0, m.index).trim();
+    const after = padded.slice(m.index + m[0].length).trim();
+    birthName = before;
+    if (usageName === '') usageName = after;
+  }
+  return { birthName, usageName };
+}
+
+function uninvert(raw: string | null | undefined): string {
+  if (raw == null) return '';
+  const m = INVERTED_PARTICLE.exec(raw);
+  if (!m) return raw;
+  const [, name = '', particle = ''] = m;
+  return particle === '' ? name : `${particle} ${name}`;
+}
+
+/**
+ * The list of normalised first names, primary first.
+ * @example normaliseFirstNames('Jean-Pierre, Marie') // ['JEAN PIERRE', 'MARIE']
+ */
+export function normaliseFirstNames(raw: string | null | undefined): string[] {
+  if (raw == null || raw.trim() === '') return [];
+  const parts = /[,;/]/.test(raw) ? raw.split(/[,;/]/) : raw.trim().split(/\s+/);
+  const out: string[] = [];
+  for (const p of parts) {
+    const n = normaliseName(p);
+    if (n !== '') out.push(n);
+  }
+  return out;
+}

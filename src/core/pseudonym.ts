@@ -1,0 +1,43 @@
+/**
+ * Deterministic keyed pseudonyms — protocol v1 §3.
+ *
+ *   P1(nir)   = HMAC-SHA-256(K_nir,   lp("ldh-link/1/nir") ‖ lp(NIR))
+ *   P1(idkey) = HMAC-SHA-256(K_idkey, lp("ldh-link/1/idkey") ‖ lp(birth name) ‖ lp(first name) ‖ lp(YYYY-MM-DD) ‖ lp(sex))
+ *
+ * lp = u16be length prefix (bytes.ts). The NIR pseudonym exists only for NIRs whose key checks; the
+ * secondary identity key only when birth name, primary first name, the full birth date and sex are all
+ * known (compact forms). Without K_link nobody — the hub included — can test a guessed NIR. Pure.
+ */
+import { lengthPrefixed } from './bytes.js';
+import { isoPartial } from './dates.js';
+import type { Identity } from './identity.js';
+import { keyedMac, type LinkageKey, subkey } from './keys.js';
+import { compact } from './text.js';
+
+export const NIR_DOMAIN = 'ldh-link/1/nir';
+export const IDKEY_DOMAIN = 'ldh-link/1/idkey';
+
+export class Pseudonymiser {
+  private readonly nirMac;
+  private readonly idMac;
+  constructor(key: LinkageKey) {
+    this.nirMac = keyedMac(subkey(key, 'nir'));
+    this.idMac = keyedMac(subkey(key, 'idkey'));
+  }
+
+  /** P1 of a normalised, key-checked NIR. */
+  nir(nir: string): Uint8Array {
+    return this.nirMac(lengthPrefixed(NIR_DOMAIN, nir));
+  }
+
+  /** The secondary identity key, or null when an element is missing. */
+  idkey(id: Identity): Uint8Array | null {
+    const first = id.firstNames[0];
+    const d = id.birthDate;
+    if (id.birthName === '' || first === undefined || d === null || d.day === null || id.sex === null)
+      return null;
+    return this.idMac(
+      lengthPrefixed(IDKEY_DOMAIN, compact(id.birthName), compact(first), isoPartial(d), id.sex),
+    );
+  }
+}

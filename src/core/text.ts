@@ -1,0 +1,75 @@
+/**
+ * Text normalisation of names — protocol v1 §1.2 (rule set `norm-v1`). Pure.
+ *
+ * 1. Unicode NFKD, then every combining mark (general category M) is removed: É → E, Ç → C.
+ * 2. Letters without a decomposition are spelled out: Œ→OE, Æ→AE, ß→SS, Ø→O, Ł→L, Đ→D, Þ→TH, Ð→D, ı→I.
+ * 3. Upper case (after step 2, so only ASCII letters remain to case-fold).
+ * 4. Apostrophes, hyphens, dots, underscores and white space are *separators*; runs of separators become
+ *    one space, trimmed at both ends. Any other character (digits, punctuation, non-Latin letters) is dropped.
+ * 5. A value that is empty after steps 1–4, or is a placeholder (INCONNU, NEANT, X…), is *missing*.
+ *
+ * The *compact* form used for encodings removes the remaining spaces: "D'ARTAGNAN", "D ARTAGNAN" and
+ * "DARTAGNAN" all compact to DARTAGNAN.
+ */
+
+const SPELLED: Readonly<Record<string, string>> = {
+  Œ: 'OE',
+  œ: 'OE',
+  Æ: 'AE',
+  æ: 'AE',
+  ß: 'SS',
+  ẞ: 'SS',
+  Ø: 'O',
+  ø: 'O',
+  Ł: 'L',
+  ł: 'L',
+  Đ: 'D',
+  đ: 'D',
+  Ð: 'D',
+  ð: 'D',
+  Þ: 'TH',
+  þ: 'TH',
+  ı: 'I',
+};
+const SPELLED_RE = /[ŒœÆæßẞØøŁłĐđÐðÞþı]/g;
+const MARKS = /\p{M}+/gu;
+const SEPARATOR_RUN = /[\s'’‘`´ʼ‐‑‒–—―\-._]+/g;
+const NOT_KEPT = /[^A-Z ]+/g;
+
+/** Values that mean "unknown" in producers' files. Compared after normalisation. */
+export const NAME_PLACEHOLDERS: readonly string[] = [
+  'INCONNU',
+  'INCONNUE',
+  'NEANT',
+  'SANS NOM',
+  'SANS PRENOM',
+  'SNP',
+  'NC',
+  'ND',
+];
+const PLACEHOLDER_SET = new Set(NAME_PLACEHOLDERS);
+const ONLY_X = /^X+$/;
+
+/**
+ * Steps 1–5: the normalised (spaced) form of a name, or '' when missing.
+ * @example normaliseName("  d'Artagnan-Élodie ") // "D ARTAGNAN ELODIE"
+ */
+export function normaliseName(raw: string | null | undefined): string {
+  if (raw == null || raw === '') return '';
+  const s = raw
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .replace(SPELLED_RE, (c) => SPELLED[c] ?? '')
+    .toUpperCase()
+    .replace(SEPARATOR_RUN, ' ')
+    .replace(NOT_KEPT, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  if (PLACEHOLDER_SET.has(s) || ONLY_X.test(s.replace(/ /g, ''))) return '';
+  return s;
+}
+
+/** The compact form (no spaces) used by encodings. */
+export function compact(normalised: string): string {
+  return normalised.replace(/ /g, '');
+}

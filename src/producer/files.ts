@@ -1,0 +1,41 @@
+/** File helpers of the producer shell: streamed SHA-256, atomic publication, buffered line writing. */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return { sha256: h.digest('hex'), bytes: (await stat(path)).size };
+}
+
+/** Appends lines to a file through a large buffer, honouring back-pressure. */
+export class LineWriter {
+  private readonly stream: WriteStream;
+  private parts: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  }
+  /** Buffers one line; call `flushIfFull` between batches. */
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length + 1;
+  }
+  async flushIfFull(): Promise<void> {
+    if (this.size >= 1 << 20) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const ok = this.stream.write(`${this.parts.join('\n')}\n`);
+    this.parts = [];
+    this.size = 0;
+    if (!ok) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}

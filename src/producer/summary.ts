@@ -1,0 +1,26 @@
+/** The human summary printed on stderr after `pseudonymise`: counts only, never values. */
+import { join } from 'node:path';
+import type { Manifest } from '../core/manifest.js';
+
+export function formatSummary(m: Manifest, dir: string): string {
+  const c = m.counts;
+  const kept = c.input_rows - c.rejected_rows;
+  const pct = (x: number) => (kept === 0 ? '0.0' : ((x / kept) * 100).toFixed(1));
+  const classes = Object.entries(m.coverage.nir_classes)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v} (${pct(v)}%)`)
+    .join(', ');
+  const rejects = Object.entries(m.coverage.rejects)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `pseudonymised ${m.source}: ${c.input_rows} rows read, ${kept} kept, ${c.rejected_rows} rejected${rejects ? ` (${rejects})` : ''}`,
+    `  identities ${c.identities}, events ${c.events}`,
+    `  NIR: ${classes}`,
+    `  secondary identity key on ${pct(m.coverage.with_idkey)}% of rows; CLK ${m.parameters.clk.l} bits`,
+    `  key fingerprint ${m.key_fingerprint}`,
+    `  to upload: ${join(dir, 'manifest.json')}, ${join(dir, 'extract.parquet')}, ${join(dir, 'events.parquet')}`,
+    `  stays here: ${join(dir, 'rejects.csv')}, ${join(dir, 'record-map.parquet')}`,
+    '',
+  ].join('\n');
+}
