@@ -10,7 +10,7 @@
  * class sizes to public frequencies (measured by the attack suite). LSH signatures over the CLK are a
  * function of the CLK the hub already holds, so they are computed by the hub and not sent. Pure.
  */
-import { lengthPrefixed, toHex } from './bytes.js';
+import { MessageBuilder, toHex } from './bytes.js';
 import type { Identity } from './identity.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
 import { BLOCKING_KEY_BYTES, BLOCKING_V1 } from './params.js';
@@ -45,32 +45,43 @@ export function blockingParts(id: Identity): Record<string, string[][]> {
   return out;
 }
 
-const CACHE_LIMIT = 200_000;
+const CACHE_LIMIT = 300_000;
+/** Passes whose inputs repeat a lot (surname sounds × years) are memoised; the others are near-unique. */
+const MEMOISED = new Set(['name-year', 'names-sex']);
 
 export class BlockingKeyer {
-  private readonly macs: Map<string, (m: Uint8Array) => Uint8Array>;
+  private readonly macs: Map<string, (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array>;
   private readonly cache = new Map<string, string>();
+  private readonly msg = new MessageBuilder();
+  private readonly digest = new Uint8Array(32);
   constructor(key: LinkageKey) {
     this.macs = new Map(BLOCKING_V1.map((p) => [p.name, keyedMac(subkey(key, `block/${p.name}`))]));
+  }
+
+  private keyOf(pass: string, parts: readonly string[]): string {
+    const memo = MEMOISED.has(pass) ? `${pass}|${parts.join('|')}` : null;
+    if (memo !== null) {
+      const hit = this.cache.get(memo);
+      if (hit !== undefined) return hit;
+    }
+    const mac = this.macs.get(pass);
+    if (!mac) throw new RangeError(`unknown blocking pass ${pass}`);
+    const m = this.msg.reset();
+    for (const p of parts) m.lp(p);
+    mac(m.bytes, m.length, this.digest);
+    const k = `${pass}:${toHex(this.digest, 0, BLOCKING_KEY_BYTES)}`;
+    if (memo !== null) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(memo, k);
+    }
+    return k;
   }
 
   /** Every blocking key of the identity, as `<pass>:<16 hex>` strings, sorted and unique. */
   keys(id: Identity): string[] {
     const out: string[] = [];
-    for (const [pass, list] of Object.entries(blockingParts(id))) {
-      const mac = this.macs.get(pass);
-      if (!mac) continue;
-      for (const parts of list) {
-        const memo = `${pass}\u0000${parts.join('\u0000')}`;
-        let k = this.cache.get(memo);
-        if (k === undefined) {
-          k = `${pass}:${toHex(mac(lengthPrefixed(...parts)).subarray(0, BLOCKING_KEY_BYTES))}`;
-          if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-          this.cache.set(memo, k);
-        }
-        out.push(k);
-      }
-    }
-    return [...new Set(out)].sort();
+    const parts = blockingParts(id);
+    for (const pass in parts) for (const p of parts[pass] ?? []) out.push(this.keyOf(pass, p));
+    return out.length < 2 ? out : [...new Set(out)].sort();
   }
 }

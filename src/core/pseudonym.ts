@@ -8,7 +8,7 @@
  * secondary identity key only when birth name, primary first name, the full birth date and sex are all
  * known (compact forms). Without K_link nobody — the hub included — can test a guessed NIR. Pure.
  */
-import { lengthPrefixed } from './bytes.js';
+import { MessageBuilder } from './bytes.js';
 import { isoPartial } from './dates.js';
 import type { Identity } from './identity.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
@@ -20,6 +20,7 @@ export const IDKEY_DOMAIN = 'ldh-link/1/idkey';
 export class Pseudonymiser {
   private readonly nirMac;
   private readonly idMac;
+  private readonly msg = new MessageBuilder();
   constructor(key: LinkageKey) {
     this.nirMac = keyedMac(subkey(key, 'nir'));
     this.idMac = keyedMac(subkey(key, 'idkey'));
@@ -27,7 +28,8 @@ export class Pseudonymiser {
 
   /** P1 of a normalised, key-checked NIR. */
   nir(nir: string): Uint8Array {
-    return this.nirMac(lengthPrefixed(NIR_DOMAIN, nir));
+    const m = this.msg.reset().lp(NIR_DOMAIN).lp(nir);
+    return this.nirMac(m.bytes, m.length);
   }
 
   /** The secondary identity key, or null when an element is missing. */
@@ -36,8 +38,13 @@ export class Pseudonymiser {
     const d = id.birthDate;
     if (id.birthName === '' || first === undefined || d === null || d.day === null || id.sex === null)
       return null;
-    return this.idMac(
-      lengthPrefixed(IDKEY_DOMAIN, compact(id.birthName), compact(first), isoPartial(d), id.sex),
-    );
+    const m = this.msg
+      .reset()
+      .lp(IDKEY_DOMAIN)
+      .lp(compact(id.birthName))
+      .lp(compact(first))
+      .lp(isoPartial(d))
+      .lp(id.sex);
+    return this.idMac(m.bytes, m.length);
   }
 }

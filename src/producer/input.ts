@@ -28,7 +28,7 @@ export interface OpenedInput {
 }
 
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /** Splits one CSV line (RFC 4180 quoting) — used for the header only. */
 export function splitCsvLine(line: string, delimiter: string): string[] {

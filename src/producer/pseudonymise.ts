@@ -1,7 +1,8 @@
 /**
  * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v1). The shell around
- * the pure core: reads the input through DuckDB, runs every row through the RowProcessor, builds the
- * identities and events tables in DuckDB, writes Parquet, signs the manifest.
+ * the pure core: DuckDB reads the input and hands rows to worker threads running the RowProcessor; their
+ * identity and event lines go to intermediate files that DuckDB writes out as Parquet in rid order (a
+ * random permutation of the input order, core/rid.ts); the manifest is signed last.
  *
  * Atomicity: everything is written under DIR/.ldh-tmp-<run>/ and moved into DIR at the end, manifest.json
  * last; an interrupted run leaves no manifest, so nothing that looks complete is half-written. Stale
@@ -9,15 +10,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { RowReject } from '../core/attributes.js';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { ATTRIBUTES, REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
 import { type Manifest, signManifest, type UnsignedManifest } from '../core/manifest.js';
 import { Mapping } from '../core/mapping.js';
-import { NIR_CLASSES, type NirClass } from '../core/nir.js';
 import {
   BLOCKING_KEY_BYTES,
   BLOCKING_V1,
@@ -27,10 +27,13 @@ import {
 } from '../core/params.js';
 import { secretKeyBytes } from '../core/signing-keys.js';
 import { TOOL_VERSION } from '../version.js';
+import type { BatchResult } from './batch.js';
+import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
 import { LineWriter, sha256File } from './files.js';
-import { csvRejects, type InputEncoding, openInput, sqlString } from './input.js';
+import { csvRejects, type InputEncoding, openInput, sqlIdent, sqlString } from './input.js';
 import { readLinkageKey, readSigningKey } from './key-files.js';
-import { intermediateColumns, RowProcessor } from './row-processor.js';
+import { BatchPool } from './pool.js';
+import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
 
 export interface PseudonymiseOptions {
   readonly source: Source;
@@ -47,16 +50,19 @@ export interface PseudonymiseOptions {
   readonly onProgress?: (rows: number, total: number | null) => void;
   /** count the rows first so that progress has a total (one extra fast pass) */
   readonly countFirst?: boolean;
+  /** worker threads for encoding (default: one per core, at most 4; 0 = in the main thread) */
+  readonly workers?: number;
 }
 
 export interface PseudonymiseResult {
   readonly manifest: Manifest;
   readonly dir: string;
-  readonly rejectsPath: string;
 }
 
+/** Files sent to the hub. */
 export const EXTRACT_FILES = ['manifest.json', 'extract.parquet', 'events.parquet'] as const;
-export const LOCAL_FILES = ['rejects.csv', 'record-map.parquet'] as const;
+/** Files that stay at the producer. */
+export const LOCAL_FILES = ['rejects.csv', 'record-map.csv'] as const;
 
 export async function loadMapping(path: string): Promise<Mapping> {
   let json: unknown;
@@ -73,11 +79,19 @@ export async function loadMapping(path: string): Promise<Mapping> {
   return r.data;
 }
 
-function counter<K extends string>(keys: readonly K[]): Record<K, number> {
-  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+function defaultWorkers(): number {
+  return Math.min(4, Math.max(1, availableParallelism()));
+}
+
+/** LDH_TIMINGS=1 prints phase durations and RSS on stderr (no data), for benchmarking. */
+function phase(name: string, t0: number): void {
+  if (process.env.LDH_TIMINGS !== '1') return;
+  const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+  process.stderr.write(`phase ${name} ${Math.round(performance.now() - t0)}ms rss=${rss}MB\n`);
 }
 
 export async function pseudonymise(opts: PseudonymiseOptions): Promise<PseudonymiseResult> {
+  const t0 = performance.now();
   const mapping = await loadMapping(opts.mapping);
   if (mapping.source !== opts.source) {
     throw new LdhError('MAPPING_INVALID', `the mapping is for source ${mapping.source}, not ${opts.source}`);
@@ -127,9 +141,6 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         `mapped columns missing from the input: ${missing.join(', ')}${hint}`,
       );
     }
-    const colIndex = new Map<string, number>();
-    for (const [field, col] of Object.entries(mapping.columns))
-      colIndex.set(field, input.columns.indexOf(col));
 
     let total: number | null = null;
     if (opts.countFirst) {
@@ -137,71 +148,50 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       total = Number(r.getRows()[0]?.[0] ?? 0);
     }
 
-    const rowsPath = join(tmp, 'rows.csv');
-    const rejectsPath = join(tmp, 'rejects.csv');
-    const rows = new LineWriter(rowsPath);
-    const rejects = new LineWriter(rejectsPath);
-    rejects.line('line,row,record_id,reason,field');
-    const nirClasses = counter<NirClass>(NIR_CLASSES);
-    const missingCount = counter([
-      'nir',
-      'birth_name',
-      'usage_name',
-      'first_names',
-      'birth_date',
-      'sex',
-      'birth_place',
-    ]);
-    const invalidCount: Record<string, number> = {};
-    const rejectCount: Record<string, number> = {};
-    let withIdkey = 0;
-    let inputRows = 0;
-    let kept = 0;
-
-    const processor = new RowProcessor(key, mapping);
-    const result = await conn.stream(input.select);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
-      const cols = chunk.getColumns();
-      const n = chunk.rowCount;
-      for (let r = 0; r < n; r++) {
-        inputRows++;
-        const get = (field: string): string | null => {
-          const idx = colIndex.get(field);
-          if (idx === undefined) return null;
-          const v = cols[idx]?.[r];
-          if (v == null) return null;
-          const s = String(v);
-          const t = mapping.values[field]?.[s.trim()];
-          return t ?? s;
-        };
-        try {
-          const p = processor.process(get, `row-${inputRows}`);
-          rows.line(p.line);
-          kept++;
-          const id = p.identity;
-          nirClasses[id.nir.class]++;
-          if (id.nir.class === 'missing') missingCount.nir++;
-          if (id.birthName === '') missingCount.birth_name++;
-          if (id.usageName === '') missingCount.usage_name++;
-          if (id.firstNames.length === 0) missingCount.first_names++;
-          if (id.birthDate === null) missingCount.birth_date++;
-          if (id.sex === null) missingCount.sex++;
-          if (id.birthPlace === null) missingCount.birth_place++;
-          for (const f of id.invalid) invalidCount[f] = (invalidCount[f] ?? 0) + 1;
-          if (p.hasIdkey) withIdkey++;
-        } catch (e) {
-          if (!(e instanceof RowReject)) throw e;
-          rejectCount[e.reason] = (rejectCount[e.reason] ?? 0) + 1;
-          const rid = get('record_id')?.replace(/"/g, '""') ?? '';
-          rejects.line(`,${inputRows},"${rid}",${e.reason},${e.field}`);
-        }
+    const writers = {
+      identities: new LineWriter(join(tmp, 'identities.csv')),
+      events: new LineWriter(join(tmp, 'events.csv')),
+      recordMap: new LineWriter(join(tmp, 'record-map.csv')),
+      rejects: new LineWriter(join(tmp, 'rejects.csv')),
+    };
+    writers.recordMap.line('rid,record_id');
+    writers.rejects.line('line,row,record_id,reason,field');
+    const coverage = emptyCoverage();
+    const take = async (results: readonly BatchResult[]) => {
+      for (const r of results) {
+        for (const k of ['identities', 'events', 'recordMap', 'rejects'] as const)
+          if (r[k] !== '') writers[k].line(r[k]);
+        mergeCoverage(coverage, r.coverage);
       }
-      await rows.flushIfFull();
-      await rejects.flushIfFull();
-      opts.onProgress?.(inputRows, total);
+      for (const w of Object.values(writers)) await w.flushIfFull();
+    };
+
+    // DuckDB hands each row over as one string (mapped columns joined by U+001F): one crossing into
+    // JavaScript per row instead of one per column.
+    const fields = Object.keys(mapping.columns);
+    const concat = fields.map((f) => `coalesce(${sqlIdent(mapping.columns[f] ?? '')}, '')`).join(', ');
+    const ridKey = new Uint32Array(randomBytes(16).buffer);
+    const pool = new BatchPool(key, ridKey, mapping, fields, opts.workers ?? defaultWorkers());
+    let inputRows = 0;
+    try {
+      const result = await conn.stream(`SELECT concat_ws(chr(31), ${concat}) FROM (${input.select})`);
+      let next = result.fetchChunk();
+      for (;;) {
+        const chunk = await next;
+        if (chunk === null || chunk.rowCount === 0) break;
+        next = result.fetchChunk(); // DuckDB reads the next chunk while this one is processed
+        const col = chunk.getColumnVector(0);
+        const batch: string[] = new Array(chunk.rowCount);
+        for (let i = 0; i < chunk.rowCount; i++) batch[i] = String(col.getItem(i) ?? '');
+        await take(await pool.submit(batch, inputRows + 1));
+        inputRows += chunk.rowCount;
+        opts.onProgress?.(inputRows, total);
+      }
+      await take(await pool.drain());
+    } finally {
+      await pool.close();
     }
+    phase('rows', t0);
 
     const malformed = await csvRejects(conn, input);
     if (malformed.some((m) => m.type === 'INVALID ENCODING')) {
@@ -212,23 +202,22 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
     for (const m of malformed) {
-      rejectCount.CSV_MALFORMED = (rejectCount.CSV_MALFORMED ?? 0) + 1;
-      rejects.line(`${m.line},,,CSV_MALFORMED,${m.column ?? m.type.replace(/[^A-Z ]/g, '')}`);
+      countReject(coverage, 'CSV_MALFORMED');
+      writers.rejects.line(`${m.line},,,CSV_MALFORMED,${m.column ?? m.type.replace(/[^A-Z ]/g, '')}`);
     }
-    await rows.close();
-    await rejects.close();
-    const rejected = Object.values(rejectCount).reduce((a, b) => a + b, 0);
+    for (const w of Object.values(writers)) await w.close();
+    const rejected = Object.values(coverage.rejects).reduce((a, b) => a + b, 0);
     if (inputRows + malformed.length === 0) throw new LdhError('INPUT_EMPTY', 'the input holds no data rows');
-    if (kept === 0) {
-      await rename(rejectsPath, join(opts.out, 'rejects.csv'));
+    if (coverage.kept === 0) {
+      await rename(join(tmp, 'rejects.csv'), join(opts.out, 'rejects.csv'));
       throw new LdhError(
         'INPUT_MALFORMED',
         `every row was rejected (${rejected}); see ${join(opts.out, 'rejects.csv')}`,
       );
     }
 
-    const built = await buildExtract(conn, opts.source, rowsPath, tmp);
-    const now = (opts.now ?? (() => new Date()))();
+    await writeParquet(conn, opts.source, tmp);
+    phase('parquet', t0);
     const unsigned: UnsignedManifest = {
       format: 'ldh-link/extract',
       protocol_version: PROTOCOL_VERSION,
@@ -236,7 +225,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       tool_version: TOOL_VERSION,
       producer: opts.source,
       source: opts.source,
-      created_at: now.toISOString(),
+      created_at: (opts.now ?? (() => new Date()))().toISOString(),
       key_fingerprint: keyFingerprint(key),
       signing_key_id: signing.key_id,
       parameters: {
@@ -252,31 +241,32 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         identities: {
           path: 'extract.parquet',
           ...(await sha256File(join(tmp, 'extract.parquet'))),
-          rows: built.identities,
+          rows: coverage.identities,
         },
         events: {
           path: 'events.parquet',
           ...(await sha256File(join(tmp, 'events.parquet'))),
-          rows: built.events,
+          rows: coverage.kept,
         },
       },
       counts: {
         input_rows: inputRows + malformed.length,
         rejected_rows: rejected,
-        identities: built.identities,
-        events: built.events,
+        identities: coverage.identities,
+        events: coverage.kept,
       },
       coverage: {
-        nir_classes: nirClasses,
-        missing: missingCount,
-        invalid: invalidCount,
-        with_idkey: withIdkey,
-        rejects: rejectCount,
+        nir_classes: coverage.nirClasses,
+        missing: coverage.missing,
+        invalid: coverage.invalid,
+        with_idkey: coverage.withIdkey,
+        rejects: coverage.rejects,
       },
     };
     const manifest = signManifest(unsigned, secretKeyBytes(signing));
     await publish(opts.out, tmp, manifest);
-    return { manifest, dir: opts.out, rejectsPath: join(opts.out, 'rejects.csv') };
+    phase('publish', t0);
+    return { manifest, dir: opts.out };
   } finally {
     conn.closeSync();
     db.closeSync();
@@ -293,45 +283,25 @@ async function publish(out: string, tmp: string, manifest: Manifest): Promise<vo
   await rename(join(tmp, 'manifest.json'), join(out, 'manifest.json'));
 }
 
-/** DuckDB: intermediate rows → identities (one per record id and identity variant) and events. */
-async function buildExtract(
-  conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
-  source: Source,
-  rowsPath: string,
-  tmp: string,
-): Promise<{ identities: number; events: number }> {
-  const cols = intermediateColumns(source);
-  const attrs = ATTRIBUTES[source];
-  const colSpec = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
-  const attrSql = attrs
-    .map((a) =>
-      a.type.kind === 'int' || a.type.kind === 'band'
-        ? `CAST(r.${a.name} AS INTEGER) AS ${a.name}`
-        : `r.${a.name}`,
-    )
-    .join(', ');
-  const idCols = ['record_id', 'nir_class', 'nir_p1', 'idkey', 'clk', 'block_keys', 'birth_year', 'sex'];
-  await conn.run(
-    `CREATE TABLE rows AS SELECT *, md5(concat_ws('|', ${idCols.map((c) => `coalesce(${c}, '')`).join(', ')})) AS ik ` +
-      `FROM read_csv(${sqlString(rowsPath)}, header=false, auto_detect=false, delim=',', quote='"', escape='"', columns=${colSpec})`,
-  );
-  await conn.run(
-    `CREATE TABLE ident AS SELECT row_number() OVER (ORDER BY ik) AS rid, * FROM (SELECT DISTINCT ON (ik) ik, ${idCols.join(', ')} FROM rows)`,
-  );
+/** DuckDB: intermediate CSVs → extract.parquet and events.parquet, each in rid order. */
+async function writeParquet(conn: DuckDBConnection, source: Source, tmp: string): Promise<void> {
+  const read = (file: string, cols: readonly string[]) =>
+    `read_csv(${sqlString(join(tmp, file))}, header=false, auto_detect=false, delim=',', quote='"', escape='"', ` +
+    `columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
   const parquet = '(FORMAT parquet, COMPRESSION zstd)';
   await conn.run(
-    `COPY (SELECT CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ` +
-      `CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, ` +
-      `CAST(birth_year AS SMALLINT) AS birth_year, sex FROM ident ORDER BY rid) TO ${sqlString(join(tmp, 'extract.parquet'))} ${parquet}`,
+    `COPY (SELECT CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, ` +
+      `from_base64(clk) AS clk, CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, ` +
+      `CAST(birth_year AS SMALLINT) AS birth_year, sex FROM ${read('identities.csv', IDENTITY_INTERMEDIATE)} ORDER BY rid) ` +
+      `TO ${sqlString(join(tmp, 'extract.parquet'))} ${parquet}`,
   );
+  const attrs = ATTRIBUTES[source]
+    .map((a) =>
+      a.type.kind === 'int' || a.type.kind === 'band' ? `CAST(${a.name} AS INTEGER) AS ${a.name}` : a.name,
+    )
+    .join(', ');
   await conn.run(
-    `COPY (SELECT CAST(i.rid AS INTEGER) AS rid, ${attrSql} FROM rows r JOIN ident i USING (ik) ORDER BY ALL) ` +
+    `COPY (SELECT CAST(rid AS INTEGER) AS rid, ${attrs} FROM ${read('events.csv', eventIntermediate(source))} ORDER BY ALL) ` +
       `TO ${sqlString(join(tmp, 'events.parquet'))} ${parquet}`,
   );
-  await conn.run(
-    `COPY (SELECT CAST(rid AS INTEGER) AS rid, record_id FROM ident ORDER BY rid) TO ${sqlString(join(tmp, 'record-map.parquet'))} ${parquet}`,
-  );
-  const counts = await conn.runAndReadAll('SELECT (SELECT count(*) FROM ident), (SELECT count(*) FROM rows)');
-  const row = counts.getRows()[0] ?? [0, 0];
-  return { identities: Number(row[0]), events: Number(row[1]) };
 }

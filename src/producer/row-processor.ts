@@ -1,7 +1,9 @@
 /**
- * Turns one input row (text values by canonical field) into the line the extract is built from:
- * identity encodings + minimised attributes, or a coded reject. Holds the per-run memo tables for name
- * normalisation (surnames and first names repeat across millions of rows). Pure apart from its caches.
+ * Turns one input row (text values by canonical field) into what the extract is built from: an
+ * identity line (encodings) when the row's identity is new, an event line (rid + minimised attributes)
+ * always, or a coded reject. Identities are deduplicated on (record id, raw identity values) within a
+ * bounded window, so a person's monthly or per-contract rows are normalised and encoded once; an identity
+ * seen again after the window gets a second identity row with identical encodings, which the hub folds.
  */
 import { minimiseAttributes, RowReject } from '../core/attributes.js';
 import { toBase64 } from '../core/bytes.js';
@@ -10,30 +12,37 @@ import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { type Identity, normaliseIdentity, type RawIdentity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
 import { dateFormatOf, type Mapping } from '../core/mapping.js';
+import type { RidPermutation } from '../core/rid.js';
 
 export interface ProcessedRow {
-  readonly recordId: string;
-  readonly identity: Identity;
-  readonly line: string;
+  readonly rid: number;
+  /** set when this row introduced a new identity */
+  readonly identity: Identity | null;
+  readonly identityLine: string | null;
   readonly hasIdkey: boolean;
+  readonly eventLine: string;
+  /** `rid,"record_id"` for the local record map, with the identity line */
+  readonly mapLine: string | null;
 }
 
-/** Columns of the intermediate file, in order (all text; `record_id` quoted). */
-export function intermediateColumns(source: Source): string[] {
-  return [
-    'record_id',
-    'nir_class',
-    'nir_p1',
-    'idkey',
-    'clk',
-    'block_keys',
-    'birth_year',
-    'sex',
-    ...ATTRIBUTES[source].map((a) => a.name),
-  ];
+/** Columns of the intermediate identity file, in order (all text). */
+export const IDENTITY_INTERMEDIATE = [
+  'rid',
+  'nir_class',
+  'nir_p1',
+  'idkey',
+  'clk',
+  'block_keys',
+  'birth_year',
+  'sex',
+] as const;
+
+/** Columns of the intermediate event file, in order. */
+export function eventIntermediate(source: Source): string[] {
+  return ['rid', ...ATTRIBUTES[source].map((a) => a.name)];
 }
 
-const IDENTITY_RAW_FIELDS = [
+const RAW_IDENTITY_FIELDS = [
   'nir',
   'nir_certified',
   'birth_name',
@@ -44,48 +53,75 @@ const IDENTITY_RAW_FIELDS = [
   'birth_place',
 ] as const;
 
+const DEDUP_WINDOW = 50_000;
+
+const csvQuote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
 export class RowProcessor {
   private readonly encoder: IdentityEncoder;
   private readonly birthDateFormat;
+  private readonly seen = new Map<string, number>();
   constructor(
     key: LinkageKey,
     private readonly mapping: Mapping,
+    private readonly rids: RidPermutation,
   ) {
     this.encoder = new IdentityEncoder(key);
     this.birthDateFormat = dateFormatOf(mapping, 'birth_date');
   }
 
-  /** `get` returns the raw value of a canonical field, already translated by the mapping's values. */
-  process(get: (field: string) => string | null, fallbackId: string): ProcessedRow {
-    const recordId = get('record_id')?.trim() ?? fallbackId;
+  /**
+   * @param get raw value of a canonical field, already translated by the mapping's value tables
+   * @param rowIndex 0-based index of the row in the input (unique per run)
+   */
+  process(get: (field: string) => string | null, rowIndex: number): ProcessedRow {
+    const recordId = get('record_id')?.trim() ?? `row-${rowIndex + 1}`;
     if (recordId === '') throw new RowReject('REQUIRED_MISSING', 'record_id');
-    const raw: Record<string, string | null> = {};
-    for (const f of IDENTITY_RAW_FIELDS) raw[f] = get(f);
-    const identity = normaliseIdentity(raw as RawIdentity, this.birthDateFormat);
-    if (
-      identity.nir.nir === null &&
-      identity.birthName === '' &&
-      identity.firstNames.length === 0 &&
-      identity.birthDate === null
-    ) {
-      throw new RowReject('IDENTITY_EMPTY', 'identity');
-    }
     const attrs = minimiseAttributes(this.mapping.source, this.mapping, get);
-    const enc = this.encoder.encode(identity);
-    const cells = [
-      `"${recordId.replace(/"/g, '""')}"`,
-      enc.nirClass,
-      enc.nirPseudonym ?? '',
-      enc.idkey ?? '',
-      toBase64(enc.clk),
-      enc.blockKeys.join(' '),
-      identity.birthDate === null ? '' : String(identity.birthDate.year),
-      identity.sex ?? '',
-    ];
+    const raw: Record<string, string | null> = {};
+    let dedupKey = recordId;
+    for (const f of RAW_IDENTITY_FIELDS) {
+      const v = get(f);
+      raw[f] = v;
+      dedupKey += `\u001f${v ?? ''}`;
+    }
+    let rid = this.seen.get(dedupKey);
+    let identity: Identity | null = null;
+    let identityLine: string | null = null;
+    let mapLine: string | null = null;
+    let hasIdkey = false;
+    if (rid === undefined) {
+      identity = normaliseIdentity(raw as RawIdentity, this.birthDateFormat);
+      if (
+        identity.nir.nir === null &&
+        identity.birthName === '' &&
+        identity.firstNames.length === 0 &&
+        identity.birthDate === null
+      ) {
+        throw new RowReject('IDENTITY_EMPTY', 'identity');
+      }
+      rid = this.rids.rid(rowIndex);
+      const enc = this.encoder.encode(identity);
+      hasIdkey = enc.idkey !== null;
+      identityLine = [
+        rid,
+        enc.nirClass,
+        enc.nirPseudonym ?? '',
+        enc.idkey ?? '',
+        toBase64(enc.clk),
+        enc.blockKeys.join(' '),
+        identity.birthDate === null ? '' : identity.birthDate.year,
+        identity.sex ?? '',
+      ].join(',');
+      mapLine = `${rid},${csvQuote(recordId)}`;
+      if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
+      this.seen.set(dedupKey, rid);
+    }
+    let eventLine = String(rid);
     for (const a of ATTRIBUTES[this.mapping.source]) {
       const v = attrs[a.name];
-      cells.push(v == null ? '' : String(v));
+      eventLine += `,${v == null ? '' : v}`;
     }
-    return { recordId, identity, line: cells.join(','), hasIdkey: enc.idkey !== null };
+    return { rid, identity, identityLine, hasIdkey, eventLine, mapLine };
   }
 }

@@ -22,6 +22,10 @@ const args = {
     description: 'replace an extract already in the output directory',
   },
   progress: { type: 'boolean', default: true, description: 'progress bar on a TTY (--no-progress to hide)' },
+  workers: {
+    type: 'string',
+    description: 'encoding threads (default: one per core, at most 4; 0 = main thread)',
+  },
 } as const;
 
 interface Args {
@@ -35,6 +39,7 @@ interface Args {
   delimiter: string;
   force: boolean;
   progress: boolean;
+  workers: string | undefined;
 }
 
 export const pseudonymiseCommand = defineCommand({
@@ -56,6 +61,10 @@ export const pseudonymiseCommand = defineCommand({
           ? 'latin1'
           : null;
     if (encoding === null) throw new LdhError('USAGE', '--encoding must be utf-8 or latin1');
+    const workers = a.workers === undefined ? undefined : Number(a.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+      throw new LdhError('USAGE', '--workers must be an integer from 0 to 64');
+    }
     const tty = a.progress && process.stderr.isTTY === true;
     const bar = tty
       ? new SingleBar({
@@ -75,6 +84,7 @@ export const pseudonymiseCommand = defineCommand({
       delimiter: a.delimiter === '\\t' ? '\t' : a.delimiter,
       force: a.force,
       countFirst: tty,
+      ...(workers === undefined ? {} : { workers }),
       onProgress: (rows, total) => {
         if (!bar) return;
         if (!started) {

@@ -1,0 +1,73 @@
+/**
+ * Coverage counters of a run (manifest `coverage`): NIR classes, missing and invalid identity fields,
+ * identities with a secondary identity key — counted per identity row of the extract — plus kept rows and
+ * rejects by reason. Mergeable, so each worker counts its own batches.
+ */
+import type { Identity } from '../core/identity.js';
+import { NIR_CLASSES, type NirClass } from '../core/nir.js';
+
+export const MISSING_FIELDS = [
+  'nir',
+  'birth_name',
+  'usage_name',
+  'first_names',
+  'birth_date',
+  'sex',
+  'birth_place',
+] as const;
+
+export interface Coverage {
+  /** input rows kept (events) */
+  kept: number;
+  /** identity rows */
+  identities: number;
+  withIdkey: number;
+  nirClasses: Record<NirClass, number>;
+  missing: Record<(typeof MISSING_FIELDS)[number], number>;
+  invalid: Record<string, number>;
+  rejects: Record<string, number>;
+}
+
+export function emptyCoverage(): Coverage {
+  return {
+    kept: 0,
+    identities: 0,
+    withIdkey: 0,
+    nirClasses: Object.fromEntries(NIR_CLASSES.map((k) => [k, 0])) as Record<NirClass, number>,
+    missing: Object.fromEntries(MISSING_FIELDS.map((k) => [k, 0])) as Coverage['missing'],
+    invalid: {},
+    rejects: {},
+  };
+}
+
+export function countIdentity(c: Coverage, id: Identity, hasIdkey: boolean): void {
+  c.identities++;
+  c.nirClasses[id.nir.class]++;
+  if (id.nir.class === 'missing') c.missing.nir++;
+  if (id.birthName === '') c.missing.birth_name++;
+  if (id.usageName === '') c.missing.usage_name++;
+  if (id.firstNames.length === 0) c.missing.first_names++;
+  if (id.birthDate === null) c.missing.birth_date++;
+  if (id.sex === null) c.missing.sex++;
+  if (id.birthPlace === null) c.missing.birth_place++;
+  for (const f of id.invalid) c.invalid[f] = (c.invalid[f] ?? 0) + 1;
+  if (hasIdkey) c.withIdkey++;
+}
+
+export function countReject(c: Coverage, reason: string): void {
+  c.rejects[reason] = (c.rejects[reason] ?? 0) + 1;
+}
+
+function addInto(a: Record<string, number>, b: Record<string, number>): void {
+  for (const [k, v] of Object.entries(b)) a[k] = (a[k] ?? 0) + v;
+}
+
+export function mergeCoverage(into: Coverage, from: Coverage): void {
+  into.kept += from.kept;
+  into.identities += from.identities;
+  into.withIdkey += from.withIdkey;
+  addInto(into.nirClasses, from.nirClasses);
+  addInto(into.missing, from.missing);
+  addInto(into.invalid, from.invalid);
+  addInto(into.rejects, from.rejects);
+}
