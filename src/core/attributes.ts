@@ -29,7 +29,7 @@ export class RowReject extends Error {
   }
 }
 
-const DEPT = /^(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$/;
+const DEPT = /^(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$/;
 
 /** Band lower bound for an amount: the largest band bound ≤ value. */
 export function bandOf(value: number, bands: readonly number[]): number {

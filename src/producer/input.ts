@@ -128,7 +128,7 @@ export interface CsvRejectLine {
 export async function csvRejects(conn: DuckDBConnection, input: OpenedInput): Promise<CsvRejectLine[]> {
   if (input.rejectsTable === null) return [];
   const r = await conn.runAndReadAll(
-    `SELECT line, column_name, error_type FROM ${sqlIdent(input.rejectsTable)} ORDER BY line`,
+    `SELECT DISTINCT line, column_name, error_type FROM ${sqlIdent(input.rejectsTable)} ORDER BY line`,
   );
   return r.getRows().map((row) => ({
     line: Number(row[0]),
