@@ -5,7 +5,7 @@ import { fromHex, toHex } from './bytes.js';
 import { LdhError } from './errors.js';
 import { keyFingerprint, linkageKey, subkey } from './keys.js';
 
-const k = linkageKey(fromHex('00'.repeat(31) + '01'));
+const k = linkageKey(fromHex(`${'00'.repeat(31)}01`));
 
 describe('keys', () => {
   it('derives subkeys with HKDF-SHA-256, salt "ldh-link/1", info "ldh-link/1/<purpose>"', () => {
@@ -25,8 +25,8 @@ describe('keys', () => {
   });
 
   it('fingerprints deterministically, differently per key, without containing the key', () => {
-    const other = linkageKey(fromHex('00'.repeat(31) + '02'));
-    expect(keyFingerprint(k)).toBe(keyFingerprint(linkageKey(fromHex('00'.repeat(31) + '01'))));
+    const other = linkageKey(fromHex(`${'00'.repeat(31)}02`));
+    expect(keyFingerprint(k)).toBe(keyFingerprint(linkageKey(fromHex(`${'00'.repeat(31)}01`))));
     expect(keyFingerprint(k)).not.toBe(keyFingerprint(other));
     expect(keyFingerprint(k)).toMatch(/^[0-9a-f]{64}$/);
     expect(keyFingerprint(k)).not.toContain(toHex(k.bytes).slice(0, 16));

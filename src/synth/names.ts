@@ -24,6 +24,17 @@ export interface NameTables {
   readonly decades: readonly number[];
 }
 
+/** Names and counts as read from the files: plain data, cheap to hand to a worker thread. */
+export interface NameData {
+  readonly surnames: NameList;
+  readonly firstNames: ReadonlyArray<NameList & { readonly key: string }>;
+}
+
+interface NameList {
+  readonly names: readonly string[];
+  readonly counts: readonly number[];
+}
+
 function parseCsv(text: string, expectedHeader: string): string[][] {
   const lines = text.split('\n');
   if (lines[0]?.trim() !== expectedHeader) {
@@ -37,29 +48,47 @@ function parseCsv(text: string, expectedHeader: string): string[][] {
   return rows;
 }
 
-function toTable(entries: ReadonlyArray<readonly [string, number]>): NameTable {
-  return { names: entries.map((e) => e[0]), table: new AliasTable(entries.map((e) => e[1])) };
-}
-
-/** Load and index the two name files. */
-export function loadNameTables(dir: string = DEFAULT_NAMES_DIR): NameTables {
+/** Read the two name files. */
+export function readNameData(dir: string = DEFAULT_NAMES_DIR): NameData {
   const surnameRows = parseCsv(readFileSync(`${dir}/surnames-fr.csv`, 'utf8'), 'surname,count');
-  const surnames = toTable(surnameRows.map((r) => [r[0] ?? '', Number(r[1])] as const));
-  const grouped = new Map<string, Array<readonly [string, number]>>();
-  const decades = new Set<number>();
+  const grouped = new Map<string, { names: string[]; counts: number[] }>();
   for (const r of parseCsv(
     readFileSync(`${dir}/first-names-fr.csv`, 'utf8'),
     'sex,decade,first_name,count',
   )) {
     const key = `${r[0]}:${r[1]}`;
-    decades.add(Number(r[1]));
-    const list = grouped.get(key) ?? [];
-    list.push([r[2] ?? '', Number(r[3])]);
-    grouped.set(key, list);
+    let list = grouped.get(key);
+    if (list === undefined) {
+      list = { names: [], counts: [] };
+      grouped.set(key, list);
+    }
+    list.names.push(r[2] ?? '');
+    list.counts.push(Number(r[3]));
   }
+  return {
+    surnames: { names: surnameRows.map((r) => r[0] ?? ''), counts: surnameRows.map((r) => Number(r[1])) },
+    firstNames: [...grouped].map(([key, list]) => ({ key, ...list })),
+  };
+}
+
+/** Index the name data into alias tables. */
+export function buildNameTables(data: NameData): NameTables {
   const firstNames = new Map<string, NameTable>();
-  for (const [key, list] of grouped) firstNames.set(key, toTable(list));
-  return { surnames, firstNames, decades: [...decades].sort((a, b) => a - b) };
+  const decades = new Set<number>();
+  for (const list of data.firstNames) {
+    firstNames.set(list.key, { names: list.names, table: new AliasTable(list.counts) });
+    decades.add(Number(list.key.split(':')[1]));
+  }
+  return {
+    surnames: { names: data.surnames.names, table: new AliasTable(data.surnames.counts) },
+    firstNames,
+    decades: [...decades].sort((a, b) => a - b),
+  };
+}
+
+/** Load and index the two name files. */
+export function loadNameTables(dir: string = DEFAULT_NAMES_DIR): NameTables {
+  return buildNameTables(readNameData(dir));
 }
 
 export function drawSurname(t: NameTables, rng: Rng): string {

@@ -95,8 +95,18 @@ function loadCommunes(): CommuneRow[] {
   return rows as CommuneRow[];
 }
 
-/** Build the place tables; `abroadShare` of births are abroad (default 9 %, the middle of 8–10 %). */
-export function loadPlaceTables(abroadShare = 0.09): PlaceTables {
+/** Places and weights as plain data (cheap to hand to a worker thread). */
+export interface PlaceData {
+  readonly codes: readonly string[];
+  readonly depts: readonly string[];
+  readonly weights: readonly number[];
+  readonly residenceDepts: readonly string[];
+  readonly residenceWeights: readonly number[];
+  readonly abroadShare: number;
+}
+
+/** Read the communes and add the countries; `abroadShare` of births are abroad (default 9 %, mid 8–10 %). */
+export function readPlaceData(abroadShare = 0.09): PlaceData {
   const communes = loadCommunes();
   const codes: string[] = [];
   const depts: string[] = [];
@@ -123,23 +133,39 @@ export function loadPlaceTables(abroadShare = 0.09): PlaceTables {
     depts.push('99');
     weights.push((abroadPop * w) / countryTotal);
   }
-  const placesByDept = new Map<string, number[]>();
-  for (let i = 0; i < codes.length; i++) {
-    const d = depts[i] ?? '';
-    const list = placesByDept.get(d) ?? [];
-    list.push(i);
-    placesByDept.set(d, list);
-  }
   const residenceDepts = [...deptPopulation.keys()].sort();
   return {
     codes,
     depts,
-    places: new CumulativeTable(weights),
-    placesByDept,
+    weights,
     residenceDepts,
-    residenceTable: new AliasTable(residenceDepts.map((d) => deptPopulation.get(d) ?? 0)),
+    residenceWeights: residenceDepts.map((d) => deptPopulation.get(d) ?? 0),
     abroadShare,
   };
+}
+
+export function buildPlaceTables(data: PlaceData): PlaceTables {
+  const placesByDept = new Map<string, number[]>();
+  for (let i = 0; i < data.codes.length; i++) {
+    const d = data.depts[i] ?? '';
+    const list = placesByDept.get(d) ?? [];
+    list.push(i);
+    placesByDept.set(d, list);
+  }
+  return {
+    codes: data.codes,
+    depts: data.depts,
+    places: new CumulativeTable(data.weights),
+    placesByDept,
+    residenceDepts: data.residenceDepts,
+    residenceTable: new AliasTable(data.residenceWeights),
+    abroadShare: data.abroadShare,
+  };
+}
+
+/** Build the place tables from the packaged COG. */
+export function loadPlaceTables(abroadShare = 0.09): PlaceTables {
+  return buildPlaceTables(readPlaceData(abroadShare));
 }
 
 /** A residence département drawn by population. */
