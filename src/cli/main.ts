@@ -6,6 +6,7 @@ import { TOOL_VERSION } from '../version.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { pseudonymiseCommand } from './commands/pseudonymise.js';
+import { synthCommand } from './commands/synth.js';
 import { verifyCommand } from './commands/verify.js';
 import { reportError } from './guard.js';
 
@@ -20,6 +21,7 @@ const main = defineCommand({
     pseudonymise: pseudonymiseCommand,
     verify: verifyCommand,
     inspect: inspectCommand,
+    synth: synthCommand,
   },
 });
 

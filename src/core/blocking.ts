@@ -19,13 +19,25 @@ import { compact } from './text.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+const SOUNDEX_LIMIT = 100_000;
+const soundexMemo = new Map<string, string>();
+function sdx(name: string): string {
+  let s = soundexMemo.get(name);
+  if (s === undefined) {
+    s = soundex(name);
+    if (soundexMemo.size >= SOUNDEX_LIMIT) soundexMemo.clear();
+    soundexMemo.set(name, s);
+  }
+  return s;
+}
+
 /** The cleartext parts of each pass for one identity (documented and used by the vectors). */
 export function blockingParts(id: Identity): Record<string, string[][]> {
   const surnames = [id.birthName, id.usageName]
     .filter((s, i, a) => s !== '' && a.indexOf(s) === i)
     .map(compact);
   const first = id.firstNames[0];
-  const fn = first === undefined ? '' : soundex(compact(first));
+  const fn = first === undefined ? '' : sdx(compact(first));
   const d = id.birthDate;
   const year = d === null ? '' : String(d.year);
   const dm =
@@ -37,8 +49,8 @@ export function blockingParts(id: Identity): Record<string, string[][]> {
     'dob-place': [],
   };
   for (const s of surnames) {
-    if (year !== '') out['name-year']?.push([soundex(s), year]);
-    if (fn !== '' && id.sex !== null) out['names-sex']?.push([soundex(s), fn, id.sex]);
+    if (year !== '') out['name-year']?.push([sdx(s), year]);
+    if (fn !== '' && id.sex !== null) out['names-sex']?.push([sdx(s), fn, id.sex]);
   }
   if (fn !== '' && dm !== '') out['firstname-dob']?.push([fn, year, dm]);
   if (dm !== '' && id.birthPlace !== null) out['dob-place']?.push([year, dm, id.birthPlace.code]);
@@ -82,6 +94,11 @@ export class BlockingKeyer {
     const out: string[] = [];
     const parts = blockingParts(id);
     for (const pass in parts) for (const p of parts[pass] ?? []) out.push(this.keyOf(pass, p));
-    return out.length < 2 ? out : [...new Set(out)].sort();
+    out.sort();
+    // drop adjacent duplicates (two surnames with the same sound give the same key)
+    let n = 0;
+    for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[n - 1]) out[n++] = out[i] ?? '';
+    out.length = n;
+    return out;
   }
 }

@@ -11,6 +11,15 @@
 export const NIR_CLASSES = ['certified', 'unverified', 'provisional', 'invalid', 'missing'] as const;
 export type NirClass = (typeof NIR_CLASSES)[number];
 
+/** What each class means (documentation tables are generated from this). */
+export const NIR_CLASS_RULES: Readonly<Record<NirClass, string>> = {
+  certified: 'structure and key valid, first digit 1 or 2, not flagged uncertified by the producer',
+  unverified: 'structure and key valid, first digit 1 or 2, flagged not certified by the producer',
+  provisional: 'structure and key valid, first digit 5, 6, 7 or 8 (NIA and other temporary numbers)',
+  invalid: 'present but wrong structure or wrong control key',
+  missing: 'empty or a placeholder (only 0, 9 or X; NEANT; INCONNU)',
+};
+
 export interface NirResult {
   /** The normalised 15-character NIR when its structure and key check, otherwise null. */
   readonly nir: string | null;

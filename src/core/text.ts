@@ -56,6 +56,19 @@ const ONLY_X = /^X+$/;
  */
 export function normaliseName(raw: string | null | undefined): string {
   if (raw == null || raw === '') return '';
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit;
+  const out = normaliseUncached(raw);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(raw, out);
+  return out;
+}
+
+// Names repeat across millions of rows: a bounded memo of a pure function (same output, less work).
+const MEMO_LIMIT = 200_000;
+const memo = new Map<string, string>();
+
+function normaliseUncached(raw: string): string {
   const s = raw
     .normalize('NFKD')
     .replace(MARKS, '')

@@ -1,0 +1,66 @@
+/**
+ * Kernel microbenchmarks (tinybench): `npm run bench:kernels`. Normalisation, HMAC-SHA-256 (our kernel
+ * against @noble/hashes), CLK encoding of one record (memo tables warm and cold), blocking keys, and the
+ * whole identity encoding. Prints a table (median latency, ops/s); figures go to bench/README.md.
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Bench } from 'tinybench';
+import { BlockingKeyer } from '../src/core/blocking.js';
+import { lengthPrefixed } from '../src/core/bytes.js';
+import { ClkEncoder } from '../src/core/clk.js';
+import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
+import { HmacSha256 } from '../src/core/hmac-sha256.js';
+import { normaliseIdentity } from '../src/core/identity.js';
+import { linkageKey } from '../src/core/keys.js';
+import { CLK_V1 } from '../src/core/params.js';
+
+const key = linkageKey(new Uint8Array(32).fill(7));
+const raws = Array.from({ length: 1000 }, (_, i) => ({
+  nir: '185077505612323',
+  birth_name: ['Dupont', 'Lefèvre-Château', "d'Artagnan", 'Le Gall épouse Martin', 'Ngũgĩ'][i % 5] ?? '',
+  first_names: ['Jean-Pierre, Marc', 'Élodie', 'Marie Anne'][i % 3] ?? '',
+  birth_date: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
+  sex: String(1 + (i % 2)),
+  birth_place: String(75000 + (i % 120)),
+}));
+const ids = raws.map((r) => normaliseIdentity(r));
+const msg = lengthPrefixed('ldh-link/1/nir', '185077505612323');
+const ours = new HmacSha256(new Uint8Array(32).fill(1));
+const out = new Uint8Array(32);
+const warm = new ClkEncoder(key, CLK_V1);
+const encoder = new IdentityEncoder(key);
+const keyer = new BlockingKeyer(key);
+let i = 0;
+const next = () => {
+  i = (i + 1) % 1000;
+  return i;
+};
+
+const bench = new Bench({ time: 1000, warmupTime: 200 });
+bench
+  .add('normaliseIdentity (NIR, names, date, sex, place)', () => {
+    normaliseIdentity(raws[next()] ?? {});
+  })
+  .add('HMAC-SHA-256 33 B — @noble/hashes hmac()', () => {
+    hmac(sha256, new Uint8Array(32).fill(1), msg);
+  })
+  .add('HMAC-SHA-256 33 B — ldh-link kernel (precomputed pads)', () => {
+    ours.macInto(msg, msg.length, out);
+  })
+  .add('CLK encode one record (memo warm)', () => {
+    warm.encode(clkInput(ids[next()] ?? (ids[0] as never)));
+  })
+  .add('CLK encode one record (memo cold: new encoder each 1000 records)', () => {
+    const e = next() === 0 ? new ClkEncoder(key, CLK_V1) : warm;
+    e.encode(clkInput(ids[i] ?? (ids[0] as never)));
+  })
+  .add('blocking keys of one record', () => {
+    keyer.keys(ids[next()] ?? (ids[0] as never));
+  })
+  .add('identity encoding (pseudonyms + CLK + blocking keys)', () => {
+    encoder.encode(ids[next()] ?? (ids[0] as never));
+  });
+
+await bench.run();
+console.table(bench.table());
