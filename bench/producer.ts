@@ -3,8 +3,8 @@
  * DSN-like CSV of that many rows under .bench-data/, builds dist/ if needed, runs the compiled
  * `ldh-link pseudonymise` in a child process (CSV in → signed extract out) and prints one line:
  *   producer rows=<n> rows_per_s=<x> peak_rss_mb=<y>
- * Peak RSS is the child's maximum resident set (getrusage via /usr/bin/time-free `process.resourceUsage`
- * reported by a tiny wrapper), so it covers DuckDB's native memory too.
+ * Peak RSS is the child's maximum resident set (getrusage, reported by bench/with-rss.mjs), so it covers
+ * DuckDB's native memory and the worker threads too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,16 +43,11 @@ if (!existsSync(join(dir, 'keys', 'dsn-signing-key.json'))) {
 }
 const out = join(dir, 'out');
 rmSync(out, { recursive: true, force: true });
-// The wrapper runs the CLI in-process and reports its own peak RSS (getrusage ru_maxrss, kB) at exit.
-const wrapper = `process.on('exit', () => process.stderr.write('\\nmaxrss_kb=' + process.resourceUsage().maxRSS + '\\n')); await import(${JSON.stringify(join(root, 'dist/cli/main.js'))});`;
 const t0 = performance.now();
 const r = spawnSync(
   'node',
   [
-    '--input-type=module',
-    '-e',
-    wrapper,
-    'x',
+    join(root, 'bench/with-rss.mjs'),
     'pseudonymise',
     '--source',
     'dsn',
@@ -68,7 +63,7 @@ const r = spawnSync(
     out,
     '--no-progress',
   ],
-  { encoding: 'utf8' },
+  { encoding: 'utf8', env: { ...process.env } },
 );
 const seconds = (performance.now() - t0) / 1000;
 if (r.status !== 0) {
@@ -76,7 +71,7 @@ if (r.status !== 0) {
   process.exit(1);
 }
 const rss = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-process.stderr.write(r.stderr.replace(/\nmaxrss_kb=\d+\n/, ''));
+process.stderr.write(r.stderr.replace(/maxrss_kb=\d+\n/, ''));
 if (!values.keep) rmSync(out, { recursive: true, force: true });
 process.stdout.write(
   `producer rows=${rows} rows_per_s=${Math.round(rows / seconds)} peak_rss_mb=${Math.round(rss)}\n`,

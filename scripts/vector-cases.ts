@@ -253,6 +253,18 @@ export const VECTOR_CASES: readonly VectorCase[] = [
     input: { ...base, first_names: 'Marie,,  ,Anne' },
     expect: { first_names: ['MARIE', 'ANNE'] },
   },
+  {
+    name: 'firstnames-placeholder',
+    rule: 'first names: a placeholder for the whole field means no first name',
+    input: { ...base, first_names: 'Sans prénom' },
+    expect: { first_names: [] },
+  },
+  {
+    name: 'surname-particle-usage-compact',
+    rule: 'blocking: birth and usage names with the same compact form are one surname',
+    input: { ...base, birth_name: 'Le Gall', usage_name: 'Legall' },
+    expect: { birth_name: 'LE GALL', usage_name: 'LEGALL' },
+  },
   // dates §1.3
   {
     name: 'date-dmy',

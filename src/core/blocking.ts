@@ -19,25 +19,14 @@ import { compact } from './text.js';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-const SOUNDEX_LIMIT = 100_000;
-const soundexMemo = new Map<string, string>();
-function sdx(name: string): string {
-  let s = soundexMemo.get(name);
-  if (s === undefined) {
-    s = soundex(name);
-    if (soundexMemo.size >= SOUNDEX_LIMIT) soundexMemo.clear();
-    soundexMemo.set(name, s);
-  }
-  return s;
-}
-
 /** The cleartext parts of each pass for one identity (documented and used by the vectors). */
 export function blockingParts(id: Identity): Record<string, string[][]> {
+  // distinct compact surnames, birth name first (LE GALL and LEGALL are one surname)
   const surnames = [id.birthName, id.usageName]
-    .filter((s, i, a) => s !== '' && a.indexOf(s) === i)
-    .map(compact);
+    .map(compact)
+    .filter((s, i, a) => s !== '' && a.indexOf(s) === i);
   const first = id.firstNames[0];
-  const fn = first === undefined ? '' : sdx(compact(first));
+  const fn = first === undefined ? '' : soundex(compact(first));
   const d = id.birthDate;
   const year = d === null ? '' : String(d.year);
   const dm =
@@ -49,21 +38,16 @@ export function blockingParts(id: Identity): Record<string, string[][]> {
     'dob-place': [],
   };
   for (const s of surnames) {
-    if (year !== '') out['name-year']?.push([sdx(s), year]);
-    if (fn !== '' && id.sex !== null) out['names-sex']?.push([sdx(s), fn, id.sex]);
+    if (year !== '') out['name-year']?.push([soundex(s), year]);
+    if (fn !== '' && id.sex !== null) out['names-sex']?.push([soundex(s), fn, id.sex]);
   }
   if (fn !== '' && dm !== '') out['firstname-dob']?.push([fn, year, dm]);
   if (dm !== '' && id.birthPlace !== null) out['dob-place']?.push([year, dm, id.birthPlace.code]);
   return out;
 }
 
-const CACHE_LIMIT = 300_000;
-/** Passes whose inputs repeat a lot (surname sounds × years) are memoised; the others are near-unique. */
-const MEMOISED = new Set(['name-year', 'names-sex']);
-
 export class BlockingKeyer {
   private readonly macs: Map<string, (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array>;
-  private readonly cache = new Map<string, string>();
   private readonly msg = new MessageBuilder();
   private readonly digest = new Uint8Array(32);
   constructor(key: LinkageKey) {
@@ -71,22 +55,12 @@ export class BlockingKeyer {
   }
 
   private keyOf(pass: string, parts: readonly string[]): string {
-    const memo = MEMOISED.has(pass) ? `${pass}|${parts.join('|')}` : null;
-    if (memo !== null) {
-      const hit = this.cache.get(memo);
-      if (hit !== undefined) return hit;
-    }
     const mac = this.macs.get(pass);
     if (!mac) throw new RangeError(`unknown blocking pass ${pass}`);
     const m = this.msg.reset();
     for (const p of parts) m.lp(p);
     mac(m.bytes, m.length, this.digest);
-    const k = `${pass}:${toHex(this.digest, 0, BLOCKING_KEY_BYTES)}`;
-    if (memo !== null) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(memo, k);
-    }
-    return k;
+    return `${pass}:${toHex(this.digest, 0, BLOCKING_KEY_BYTES)}`;
   }
 
   /** Every blocking key of the identity, as `<pass>:<16 hex>` strings, sorted and unique. */

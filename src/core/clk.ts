@@ -5,11 +5,12 @@
  * words, each taken mod l). Keyed per field, so equal tokens in different fields set unrelated bits; no
  * double hashing (whose h2 mod l can be 0); the padding is per value (`_MARTIN_`), so no bigram is shared
  * by every name. A missing field sets no bits. Bit p is bit (7 − p mod 8) of byte ⌊p / 8⌋ (MSB first).
- * The bits of each field value are memoised per key (names and dates repeat across millions of rows),
- * so encoding a record costs a few map look-ups and ORs of 32 words. Pure.
+ * Token positions are memoised per key (the token vocabulary is small: 27² bigrams per field, years,
+ * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
 import { utf8 } from './bytes.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
+import { BoundedMemo } from './memo.js';
 import type { ClkFieldParams, ClkParams } from './params.js';
 
 /** Padded bigrams of a compact value, deduplicated, in order of first appearance. */
@@ -28,21 +29,33 @@ export function tokenize(field: ClkFieldParams, values: readonly string[], pad: 
   return [...out];
 }
 
-const CACHE_LIMIT = 200_000;
+/** Index of a compact-name character in bigram tables: `_` (the pad) is 0, A–Z are 1–26. */
+const ALPHABET = 27;
+function charIndex(c: number, pad: number): number {
+  if (c === pad) return 0;
+  return c >= 65 && c <= 90 ? c - 64 : -1;
+}
 
-/** One field's keyed hashing, with memo tables: token → positions, and value list → bit mask. */
+/**
+ * One field's keyed hashing. Token → positions results are memoised per key: for bigram fields in a
+ * 27 × 27 table indexed by the two characters (no hashing of strings at all), for whole-value fields in a
+ * bounded map (years, months, days, sexes, ~37,000 communes).
+ */
 class FieldHasher {
   private readonly mac: (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array;
-  private readonly masks = new Map<string, Uint32Array>();
   private readonly digest = new Uint8Array(32);
-  private readonly words: number;
+  private readonly bigramTable: Uint16Array;
+  private readonly bigramDone = new Uint8Array(ALPHABET * ALPHABET);
+  private readonly wholeTokens = new BoundedMemo<Uint16Array>(100_000);
+  private readonly pad: number;
   constructor(
     key: LinkageKey,
     readonly field: ClkFieldParams,
     private readonly params: ClkParams,
   ) {
     this.mac = keyedMac(subkey(key, `clk/${field.name}`));
-    this.words = params.l >>> 5;
+    this.bigramTable = new Uint16Array(field.tokenizer === 'bigrams' ? ALPHABET * ALPHABET * field.k : 0);
+    this.pad = params.pad.charCodeAt(0);
   }
 
   /** The k bit positions of one token (protocol v1 §4). */
@@ -65,20 +78,44 @@ class FieldHasher {
     return out;
   }
 
-  /**
-   * The field's bits for one value, as l/32 words (bit p = bit 31 − p mod 32 of word ⌊p/32⌋), memoised.
-   * A field with several values is the OR of its values' masks — the same bits as pooling their tokens.
-   */
-  mask(value: string): Uint32Array {
-    const hit = this.masks.get(value);
-    if (hit) return hit;
-    const m = new Uint32Array(this.words);
-    for (const tok of tokenize(this.field, [value], this.params.pad)) {
-      for (const p of this.tokenPositions(tok)) m[p >>> 5] = (m[p >>> 5] ?? 0) | (0x80000000 >>> (p & 31));
+  /** ORs the bits of every token of `value` into `acc` (l/32 words, bit p = bit 31 − p mod 32 of word ⌊p/32⌋). */
+  addValue(value: string, acc: Uint32Array): void {
+    if (this.field.tokenizer === 'whole') {
+      setBits(
+        acc,
+        this.wholeTokens.get(value, (v) => this.tokenPositions(v)),
+        0,
+        this.field.k,
+      );
+      return;
     }
-    if (this.masks.size >= CACHE_LIMIT) this.masks.clear();
-    this.masks.set(value, m);
-    return m;
+    const { k } = this.field;
+    // padded bigrams: _V0, V0V1, …, Vn-1_
+    let prev = 0;
+    for (let i = 0; i <= value.length; i++) {
+      const cur = i === value.length ? 0 : charIndex(value.charCodeAt(i), this.pad);
+      if (cur < 0) {
+        // a character outside the compact alphabet: hash its bigrams as strings (never on normalised input)
+        for (const tok of bigrams(value, this.params.pad)) setBits(acc, this.tokenPositions(tok), 0, k);
+        return;
+      }
+      const idx = prev * ALPHABET + cur;
+      if (this.bigramDone[idx] === 0) {
+        const a = prev === 0 ? this.params.pad : String.fromCharCode(prev + 64);
+        const b = cur === 0 ? this.params.pad : String.fromCharCode(cur + 64);
+        this.bigramTable.set(this.tokenPositions(a + b), idx * k);
+        this.bigramDone[idx] = 1;
+      }
+      setBits(acc, this.bigramTable, idx * k, k);
+      prev = cur;
+    }
+  }
+}
+
+function setBits(acc: Uint32Array, positions: Uint16Array, from: number, n: number): void {
+  for (let i = from; i < from + n; i++) {
+    const p = positions[i] ?? 0;
+    acc[p >>> 5] = (acc[p >>> 5] ?? 0) | (0x80000000 >>> (p & 31));
   }
 }
 
@@ -112,11 +149,7 @@ export class ClkEncoder {
     for (const h of this.hashers) {
       const values = input[h.field.name];
       if (values === undefined || values.length === 0) continue;
-      for (const v of values) {
-        if (v === '') continue;
-        const m = h.mask(v);
-        for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] ?? 0) | (m[i] ?? 0);
-      }
+      for (const v of values) if (v !== '') h.addValue(v, acc);
     }
     // bit p is bit (7 − p mod 8) of byte ⌊p/8⌋: words are written big-endian
     const clk = new Uint8Array(this.params.l >>> 3);

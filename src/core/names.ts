@@ -7,7 +7,8 @@
  * part after it is the usage name when no usage name was given. Particles are otherwise kept: the compact
  * form used by encodings joins them ("LE GALL" and "LEGALL" both compact to LEGALL).
  *
- * First names: the field is a list. It is split on `,` `;` `/` when any is present, otherwise on white
+ * First names: the field is a list. A field that normalises to nothing (empty or a placeholder such as
+ * "Sans prénom") has no first name. Otherwise it is split on `,` `;` `/` when any is present, else on white
  * space; a hyphenated compound (JEAN-PIERRE) stays one first name. The first item is the primary first name.
  */
 import { normaliseName } from './text.js';
@@ -51,7 +52,8 @@ function uninvert(raw: string | null | undefined): string {
  * @example normaliseFirstNames('Jean-Pierre, Marie') // ['JEAN PIERRE', 'MARIE']
  */
 export function normaliseFirstNames(raw: string | null | undefined): string[] {
-  if (raw == null || raw.trim() === '') return [];
+  // a placeholder for the whole field ("Sans prénom", "XXX") means no first name, not a list of words
+  if (raw == null || normaliseName(raw) === '') return [];
   const parts = /[,;/]/.test(raw) ? raw.split(/[,;/]/) : raw.trim().split(/\s+/);
   const out: string[] = [];
   for (const p of parts) {

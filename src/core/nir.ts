@@ -15,7 +15,7 @@ export type NirClass = (typeof NIR_CLASSES)[number];
 export const NIR_CLASS_RULES: Readonly<Record<NirClass, string>> = {
   certified: 'structure and key valid, first digit 1 or 2, not flagged uncertified by the producer',
   unverified: 'structure and key valid, first digit 1 or 2, flagged not certified by the producer',
-  provisional: 'structure and key valid, first digit 5, 6, 7 or 8 (NIA and other temporary numbers)',
+  provisional: 'structure and key valid, first digit 3 to 8 (NIA and other temporary numbers)',
   invalid: 'present but wrong structure or wrong control key',
   missing: 'empty or a placeholder (only 0, 9 or X; NEANT; INCONNU)',
 };

@@ -12,6 +12,8 @@
  * "DARTAGNAN" all compact to DARTAGNAN.
  */
 
+import { BoundedMemo } from './memo.js';
+
 const SPELLED: Readonly<Record<string, string>> = {
   Œ: 'OE',
   œ: 'OE',
@@ -56,17 +58,11 @@ const ONLY_X = /^X+$/;
  */
 export function normaliseName(raw: string | null | undefined): string {
   if (raw == null || raw === '') return '';
-  const hit = memo.get(raw);
-  if (hit !== undefined) return hit;
-  const out = normaliseUncached(raw);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(raw, out);
-  return out;
+  return memo.get(raw, normaliseUncached);
 }
 
 // Names repeat across millions of rows: a bounded memo of a pure function (same output, less work).
-const MEMO_LIMIT = 200_000;
-const memo = new Map<string, string>();
+const memo = new BoundedMemo<string>(50_000);
 
 function normaliseUncached(raw: string): string {
   const s = raw

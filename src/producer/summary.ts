@@ -20,7 +20,7 @@ export function formatSummary(m: Manifest, dir: string): string {
     `  secondary identity key on ${pct(m.coverage.with_idkey)}% of rows; CLK ${m.parameters.clk.l} bits`,
     `  key fingerprint ${m.key_fingerprint}`,
     `  to upload: ${join(dir, 'manifest.json')}, ${join(dir, 'extract.parquet')}, ${join(dir, 'events.parquet')}`,
-    `  stays here: ${join(dir, 'rejects.csv')}, ${join(dir, 'record-map.parquet')}`,
+    `  stays here: ${join(dir, 'rejects.csv')}, ${join(dir, 'record-map.csv')}`,
     '',
   ].join('\n');
 }
