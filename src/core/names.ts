@@ -28,12 +28,11 @@ export function normaliseSurnames(
 ): Surnames {
   let birthName = normaliseName(uninvert(rawBirth));
   let usageName = normaliseName(uninvert(rawUsage));
-  const m = USAGE_MARKER.exec(` ${birthName} `);
+  // the marker must be an inner word: text on both sides (protocol v1 §1.2)
+  const m = USAGE_MARKER.exec(birthName);
   if (m) {
-    const padded = ` ${birthName} `;
-    const before = padded.slice(0, m.index).trim();
-    const after = padded.slice(m.index + m[0].length).trim();
-    birthName = before;
+    const after = birthName.slice(m.index + m[0].length).trim();
+    birthName = birthName.slice(0, m.index).trim();
     if (usageName === '') usageName = after;
   }
   return { birthName, usageName };

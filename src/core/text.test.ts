@@ -29,6 +29,12 @@ describe('name normalisation', () => {
       usageName: 'MARTIN PETIT',
     });
     expect(normaliseSurnames('Durand', 'Martin')).toEqual({ birthName: 'DURAND', usageName: 'MARTIN' });
+    // the marker must be an inner word; the birth name is cut even when a usage name is given
+    expect(normaliseSurnames('Ep. Martin', null)).toEqual({ birthName: 'EP MARTIN', usageName: '' });
+    expect(normaliseSurnames('Durand vve Petit', 'Martin')).toEqual({
+      birthName: 'DURAND',
+      usageName: 'MARTIN',
+    });
     // "EPOUSE" inside a name is not a marker
     expect(normaliseSurnames('Lepouse', null).birthName).toBe('LEPOUSE');
   });

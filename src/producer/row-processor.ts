@@ -53,7 +53,7 @@ const RAW_IDENTITY_FIELDS = [
   'birth_place',
 ] as const;
 
-const DEDUP_WINDOW = 50_000;
+const DEDUP_WINDOW = 10_000;
 
 const csvQuote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
