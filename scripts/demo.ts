@@ -13,7 +13,8 @@ const out = join(root, 'out', 'demo');
 const PERSONS = process.env.DEMO_PERSONS ?? '2000';
 
 function ldh(...args: string[]): void {
-  process.stdout.write(`\n$ ldh-link ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}\n`);
+  const quote = (a: string) => (/[\s|;&<>'"$]/.test(a) ? `'${a.replace(/'/g, "'\\''")}'` : a);
+  process.stdout.write(`\n$ ldh-link ${args.map(quote).join(' ')}\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
     stdio: 'inherit',
     cwd: root,

@@ -56,8 +56,9 @@ export async function inspectExtract(dir: string): Promise<InspectReport> {
     conn.closeSync();
     db.closeSync();
   }
-  const rows = Math.max(1, manifest.counts.input_rows - manifest.counts.rejected_rows);
-  const share = (x: number) => Math.round((x / rows) * 10000) / 10000;
+  // coverage is counted per identity row
+  const ids = Math.max(1, manifest.counts.identities);
+  const share = (x: number) => Math.round((x / ids) * 10000) / 10000;
   return {
     producer: manifest.producer,
     protocol: manifest.protocol_version,

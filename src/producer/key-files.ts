@@ -4,8 +4,8 @@
  * KEY_INVALID without ever echoing the file's content.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fromHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import type { Source } from '../core/fields.js';
@@ -22,6 +22,7 @@ async function readText(path: string, what: string): Promise<string> {
 
 /** Writes a file that must not exist yet, readable by its owner only. */
 async function writeSecret(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
     await writeFile(path, content, { mode: 0o600, flag: 'wx' });
   } catch (cause) {
