@@ -111,7 +111,7 @@ describe('ldh-link CLI', () => {
     for (let i = 0; i < 200; i++) {
       const entries = await readdir(out).catch(() => [] as string[]);
       const tmp = entries.find((e) => e.startsWith('.ldh-tmp-'));
-      if (tmp && (await readdir(join(out, tmp))).includes('events.csv')) break;
+      if (tmp && (await readdir(join(out, tmp))).some((e) => e.startsWith('events-'))) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGKILL');

@@ -47,6 +47,9 @@ class FieldHasher {
   private readonly bigramTable: Uint16Array;
   private readonly bigramDone = new Uint8Array(ALPHABET * ALPHABET);
   private readonly wholeTokens = new BoundedMemo<Uint16Array>(100_000);
+  private readonly hashToken = (t: string): Uint16Array => this.tokenPositions(t);
+  /** positions of numeric whole tokens of up to 4 digits (years, months, days, sex), by value */
+  private readonly numeric: (Uint16Array | undefined)[][] = [[], [], [], [], []];
   private readonly pad: number;
   constructor(
     key: LinkageKey,
@@ -76,6 +79,27 @@ class FieldHasher {
       out[i] = (((this.digest[2 * w] ?? 0) << 8) | (this.digest[2 * w + 1] ?? 0)) & mask;
     }
     return out;
+  }
+
+  private wholePositions(value: string): Uint16Array {
+    const n = value.length;
+    if (n > 0 && n <= 4) {
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        const d = value.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return this.wholeTokens.get(value, this.hashToken);
+        x = x * 10 + d;
+      }
+      // tables per length keep "01" and "1" apart
+      const table = this.numeric[n] ?? [];
+      let p = table[x];
+      if (p === undefined) {
+        p = this.tokenPositions(value);
+        table[x] = p;
+      }
+      return p;
+    }
+    return this.wholeTokens.get(value, this.hashToken);
   }
 
   /** ORs the bits of every token of `value` into `acc` (l/32 words, bit p = bit 31 − p mod 32 of word ⌊p/32⌋). */

@@ -30,29 +30,29 @@ function compress(state: Int32Array, block: Uint8Array, off: number): void {
   for (let i = 0; i < 16; i++) {
     const j = off + 4 * i;
     W[i] =
-      ((block[j] ?? 0) << 24) |
-      ((block[j + 1] ?? 0) << 16) |
-      ((block[j + 2] ?? 0) << 8) |
-      (block[j + 3] ?? 0);
+      ((block[j] as number) << 24) |
+      ((block[j + 1] as number) << 16) |
+      ((block[j + 2] as number) << 8) |
+      (block[j + 3] as number);
   }
   for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15] ?? 0;
-    const w2 = W[i - 2] ?? 0;
+    const w15 = W[i - 15] as number;
+    const w2 = W[i - 2] as number;
     const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = ((W[i - 16] ?? 0) + s0 + (W[i - 7] ?? 0) + s1) | 0;
+    W[i] = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
   }
-  let a = state[0] ?? 0;
-  let b = state[1] ?? 0;
-  let c = state[2] ?? 0;
-  let d = state[3] ?? 0;
-  let e = state[4] ?? 0;
-  let f = state[5] ?? 0;
-  let g = state[6] ?? 0;
-  let h = state[7] ?? 0;
+  let a = state[0] as number;
+  let b = state[1] as number;
+  let c = state[2] as number;
+  let d = state[3] as number;
+  let e = state[4] as number;
+  let f = state[5] as number;
+  let g = state[6] as number;
+  let h = state[7] as number;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + (K[i] ?? 0) + (W[i] ?? 0)) | 0;
+    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (W[i] as number)) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g;
@@ -64,14 +64,14 @@ function compress(state: Int32Array, block: Uint8Array, off: number): void {
     b = a;
     a = (t1 + t2) | 0;
   }
-  state[0] = ((state[0] ?? 0) + a) | 0;
-  state[1] = ((state[1] ?? 0) + b) | 0;
-  state[2] = ((state[2] ?? 0) + c) | 0;
-  state[3] = ((state[3] ?? 0) + d) | 0;
-  state[4] = ((state[4] ?? 0) + e) | 0;
-  state[5] = ((state[5] ?? 0) + f) | 0;
-  state[6] = ((state[6] ?? 0) + g) | 0;
-  state[7] = ((state[7] ?? 0) + h) | 0;
+  state[0] = ((state[0] as number) + a) | 0;
+  state[1] = ((state[1] as number) + b) | 0;
+  state[2] = ((state[2] as number) + c) | 0;
+  state[3] = ((state[3] as number) + d) | 0;
+  state[4] = ((state[4] as number) + e) | 0;
+  state[5] = ((state[5] as number) + f) | 0;
+  state[6] = ((state[6] as number) + g) | 0;
+  state[7] = ((state[7] as number) + h) | 0;
 }
 
 /** A keyed HMAC-SHA-256 with precomputed pad states. Not safe to share between threads (scratch buffers). */

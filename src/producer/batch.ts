@@ -1,13 +1,23 @@
 /**
  * Processing of one batch of input rows — the unit of work handed to a worker thread (or run inline).
  * Input: rows as strings whose fields are separated by U+001F (DuckDB concatenates the mapped columns),
- * with the index of the first row. Output: intermediate lines, reject lines and coverage counts.
+ * with the index of the first row. Output: lines handed to a sink, reject lines and coverage counts.
  */
 import { RowReject } from '../core/attributes.js';
 import { type Coverage, countIdentity, countReject, emptyCoverage } from './coverage.js';
-import type { RowProcessor } from './row-processor.js';
+import { RAW_IDENTITY_FIELDS, type RowProcessor } from './row-processor.js';
 
 export const FIELD_SEPARATOR = '\u001f';
+
+const IDENTITY_KEY_FIELDS = new Set(['record_id', ...RAW_IDENTITY_FIELDS]);
+
+/** Mapped canonical fields in concatenation order: identity fields first, then attributes. */
+export function identityFieldOrder(mapped: readonly string[]): string[] {
+  return [
+    ...mapped.filter((f) => IDENTITY_KEY_FIELDS.has(f)),
+    ...mapped.filter((f) => !IDENTITY_KEY_FIELDS.has(f)),
+  ];
+}
 
 export interface Batch {
   readonly seq: number;
@@ -17,15 +27,21 @@ export interface Batch {
 
 export interface BatchResult {
   readonly seq: number;
-  readonly identities: string;
-  readonly events: string;
-  readonly recordMap: string;
   readonly rejects: string;
   readonly coverage: Coverage;
 }
 
+/** Receives each kept row's output lines (the identity and map lines only for a new identity). */
+export type RowSink = (
+  rid: number,
+  eventLine: string,
+  identityLine: string | null,
+  mapLine: string | null,
+) => void;
+
 /**
- * @param fields canonical field names in the order DuckDB concatenates them
+ * @param fields canonical field names in the order DuckDB concatenates them: the identity fields
+ *   (`identityFieldOrder`) first, so that a row's identity key is a prefix of the row
  * @param values the mapping's code translation tables
  */
 export function processBatch(
@@ -33,13 +49,12 @@ export function processBatch(
   fields: readonly string[],
   values: Readonly<Record<string, Readonly<Record<string, string>>>>,
   batch: Batch,
+  sink: RowSink,
 ): BatchResult {
   const coverage = emptyCoverage();
-  const identities: string[] = [];
-  const events: string[] = [];
-  const recordMap: string[] = [];
   const rejects: string[] = [];
   const index = new Map(fields.map((f, i) => [f, i]));
+  const identityCount = fields.filter((f) => IDENTITY_KEY_FIELDS.has(f)).length;
   let cells: string[] = [];
   const get = (field: string): string | null => {
     const i = index.get(field);
@@ -58,14 +73,17 @@ export function processBatch(
       continue;
     }
     try {
-      const p = processor.process(get, rowNo - 1);
+      const row = batch.rows[r] ?? '';
+      let end = -1;
+      for (let k = 0; k < identityCount; k++) end = row.indexOf(FIELD_SEPARATOR, end + 1);
+      const p = processor.process(
+        get,
+        rowNo - 1,
+        identityCount === 0 ? '' : end < 0 ? row : row.slice(0, end),
+      );
       coverage.kept++;
-      events.push(p.eventLine);
-      if (p.identity !== null && p.identityLine !== null && p.mapLine !== null) {
-        identities.push(p.identityLine);
-        recordMap.push(p.mapLine);
-        countIdentity(coverage, p.identity, p.hasIdkey);
-      }
+      sink(p.rid, p.eventLine, p.identityLine, p.mapLine);
+      if (p.identity !== null) countIdentity(coverage, p.identity, p.hasIdkey);
     } catch (e) {
       if (!(e instanceof RowReject)) throw e;
       countReject(coverage, e.reason);
@@ -73,12 +91,5 @@ export function processBatch(
       rejects.push(`,${rowNo},"${rid}",${e.reason},${e.field}`);
     }
   }
-  return {
-    seq: batch.seq,
-    identities: identities.join('\n'),
-    events: events.join('\n'),
-    recordMap: recordMap.join('\n'),
-    rejects: rejects.join('\n'),
-    coverage,
-  };
+  return { seq: batch.seq, rejects: rejects.join('\n'), coverage };
 }

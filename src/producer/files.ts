@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 
 export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
   const h = createHash('sha256');
@@ -15,7 +16,11 @@ export class LineWriter {
   private readonly stream: WriteStream;
   private parts: string[] = [];
   private size = 0;
-  constructor(path: string) {
+  /** @param bufferBytes flush threshold (large for one big file, smaller when many are open) */
+  constructor(
+    path: string,
+    private readonly bufferBytes = 1 << 20,
+  ) {
     this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
   }
   /** Buffers one line; call `flushIfFull` between batches. */
@@ -24,7 +29,7 @@ export class LineWriter {
     this.size += s.length + 1;
   }
   async flushIfFull(): Promise<void> {
-    if (this.size >= 1 << 20) await this.flush();
+    if (this.size >= this.bufferBytes) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.parts.length === 0) return;
@@ -38,4 +43,13 @@ export class LineWriter {
     this.stream.end();
     await once(this.stream, 'finish');
   }
+}
+
+/** Writes `header` then the content of each part file, in order, to `out`. */
+export async function concatenate(parts: readonly string[], out: string, header: string): Promise<void> {
+  const w = createWriteStream(out, { flags: 'wx', mode: 0o600 });
+  w.write(header);
+  for (const p of parts) await pipeline(createReadStream(p), w, { end: false });
+  w.end();
+  await once(w, 'finish');
 }

@@ -27,9 +27,10 @@ import {
 } from '../core/params.js';
 import { secretKeyBytes } from '../core/signing-keys.js';
 import { TOOL_VERSION } from '../version.js';
-import type { BatchResult } from './batch.js';
+import { identityFieldOrder } from './batch.js';
+import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart } from './batch-worker.js';
 import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
-import { LineWriter, sha256File } from './files.js';
+import { concatenate, LineWriter, sha256File } from './files.js';
 import { csvRejects, type InputEncoding, openInput, sqlIdent, sqlString } from './input.js';
 import { readLinkageKey, readSigningKey } from './key-files.js';
 import { BatchPool } from './pool.js';
@@ -119,9 +120,10 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   const tmp = join(opts.out, `.ldh-tmp-${runId}`);
   await mkdir(tmp, { mode: 0o700 });
 
-  const db = await DuckDBInstance.create(':memory:', {
+  // a work database in the temporary folder: the rid-ordered tables live there, not in memory
+  const db = await DuckDBInstance.create(join(tmp, 'work.duckdb'), {
     temp_directory: join(tmp, 'spill'),
-    memory_limit: '512MB',
+    memory_limit: '256MB',
     threads: '2',
   });
   const conn = await db.connect();
@@ -148,30 +150,23 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       total = Number(r.getRows()[0]?.[0] ?? 0);
     }
 
-    const writers = {
-      identities: new LineWriter(join(tmp, 'identities.csv')),
-      events: new LineWriter(join(tmp, 'events.csv')),
-      recordMap: new LineWriter(join(tmp, 'record-map.csv')),
-      rejects: new LineWriter(join(tmp, 'rejects.csv')),
-    };
-    writers.recordMap.line('rid,record_id');
-    writers.rejects.line('line,row,record_id,reason,field');
+    const rejects = new LineWriter(join(tmp, 'rejects.csv'));
+    rejects.line('line,row,record_id,reason,field');
     const coverage = emptyCoverage();
-    const take = async (results: readonly BatchResult[]) => {
-      for (const r of results) {
-        for (const k of ['identities', 'events', 'recordMap', 'rejects'] as const)
-          if (r[k] !== '') writers[k].line(r[k]);
+    const take = async (replies: readonly BatchReply[]) => {
+      for (const r of replies) {
+        if (r.rejects !== '') rejects.line(r.rejects);
         mergeCoverage(coverage, r.coverage);
       }
-      for (const w of Object.values(writers)) await w.flushIfFull();
+      await rejects.flushIfFull();
     };
 
-    // DuckDB hands each row over as one string (mapped columns joined by U+001F): one crossing into
-    // JavaScript per row instead of one per column.
-    const fields = Object.keys(mapping.columns);
+    // DuckDB hands each row over as one string (mapped columns joined by U+001F, identity fields first):
+    // one crossing into JavaScript per row instead of one per column.
+    const fields = identityFieldOrder(Object.keys(mapping.columns));
     const concat = fields.map((f) => `coalesce(${sqlIdent(mapping.columns[f] ?? '')}, '')`).join(', ');
     const ridKey = new Uint32Array(randomBytes(16).buffer);
-    const pool = new BatchPool(key, ridKey, mapping, fields, opts.workers ?? defaultWorkers());
+    const pool = new BatchPool(key, ridKey, mapping, fields, tmp, opts.workers ?? defaultWorkers());
     let inputRows = 0;
     try {
       const result = await conn.stream(`SELECT concat_ws(chr(31), ${concat}) FROM (${input.select})`);
@@ -188,8 +183,10 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         opts.onProgress?.(inputRows, total);
       }
       await take(await pool.drain());
-    } finally {
       await pool.close();
+    } catch (e) {
+      await pool.abort();
+      throw e;
     }
     phase('rows', t0);
 
@@ -203,9 +200,9 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     }
     for (const m of malformed) {
       countReject(coverage, 'CSV_MALFORMED');
-      writers.rejects.line(`${m.line},,,CSV_MALFORMED,${m.column ?? m.type.replace(/[^A-Z ]/g, '')}`);
+      rejects.line(`${m.line},,,CSV_MALFORMED,${m.column ?? m.type.replace(/[^A-Z ]/g, '')}`);
     }
-    for (const w of Object.values(writers)) await w.close();
+    await rejects.close();
     const rejected = Object.values(coverage.rejects).reduce((a, b) => a + b, 0);
     if (inputRows + malformed.length === 0) throw new LdhError('INPUT_EMPTY', 'the input holds no data rows');
     if (coverage.kept === 0) {
@@ -216,7 +213,12 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet(conn, opts.source, tmp);
+    await writeParquet(conn, opts.source, tmp, pool.parts);
+    await concatenate(
+      [...Array(pool.parts).keys()].map((i) => recordMapPart(tmp, i)),
+      join(tmp, 'record-map.csv'),
+      'rid,record_id\n',
+    );
     phase('parquet', t0);
     const unsigned: UnsignedManifest = {
       format: 'ldh-link/extract',
@@ -283,25 +285,59 @@ async function publish(out: string, tmp: string, manifest: Manifest): Promise<vo
   await rename(join(tmp, 'manifest.json'), join(out, 'manifest.json'));
 }
 
-/** DuckDB: intermediate CSVs → extract.parquet and events.parquet, each in rid order. */
-async function writeParquet(conn: DuckDBConnection, source: Source, tmp: string): Promise<void> {
-  const read = (file: string, cols: readonly string[]) =>
-    `read_csv(${sqlString(join(tmp, file))}, header=false, auto_detect=false, delim=',', quote='"', escape='"', ` +
-    `columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
-  const parquet = '(FORMAT parquet, COMPRESSION zstd)';
-  await conn.run(
-    `COPY (SELECT CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, ` +
-      `from_base64(clk) AS clk, CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, ` +
-      `CAST(birth_year AS SMALLINT) AS birth_year, sex FROM ${read('identities.csv', IDENTITY_INTERMEDIATE)} ORDER BY rid) ` +
-      `TO ${sqlString(join(tmp, 'extract.parquet'))} ${parquet}`,
-  );
-  const attrs = ATTRIBUTES[source]
-    .map((a) =>
+/**
+ * DuckDB: the workers' bucket files → extract.parquet and events.parquet in rid order. Each rid bucket is
+ * sorted on its own and appended to a table of the work database (insertion order is kept), which is then
+ * copied to Parquet as is: memory is bounded by one bucket, not by the extract.
+ */
+async function writeParquet(
+  conn: DuckDBConnection,
+  source: Source,
+  tmp: string,
+  parts: number,
+): Promise<void> {
+  const read = (kind: PartKind, bucket: number, cols: readonly string[]) => {
+    const files = [...Array(parts).keys()].map((p) => sqlString(join(tmp, bucketFile(kind, bucket, p))));
+    return (
+      `read_csv([${files.join(', ')}], header=false, auto_detect=false, delim=',', quote='"', escape='"', ` +
+      `columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`
+    );
+  };
+  const identities =
+    'CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ' +
+    "CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, " +
+    'CAST(birth_year AS SMALLINT) AS birth_year, sex';
+  const events = [
+    'CAST(rid AS INTEGER) AS rid',
+    ...ATTRIBUTES[source].map((a) =>
       a.type.kind === 'int' || a.type.kind === 'band' ? `CAST(${a.name} AS INTEGER) AS ${a.name}` : a.name,
-    )
-    .join(', ');
-  await conn.run(
-    `COPY (SELECT CAST(rid AS INTEGER) AS rid, ${attrs} FROM ${read('events.csv', eventIntermediate(source))} ORDER BY ALL) ` +
-      `TO ${sqlString(join(tmp, 'events.parquet'))} ${parquet}`,
-  );
+    ),
+  ].join(', ');
+  const tables = [
+    {
+      table: 'ids',
+      kind: 'identities' as const,
+      select: identities,
+      cols: IDENTITY_INTERMEDIATE,
+      file: 'extract.parquet',
+    },
+    {
+      table: 'evs',
+      kind: 'events' as const,
+      select: events,
+      cols: eventIntermediate(source),
+      file: 'events.parquet',
+    },
+  ];
+  const t0 = performance.now();
+  for (const t of tables) {
+    for (let b = 0; b < RID_BUCKETS; b++) {
+      const body = `SELECT ${t.select} FROM ${read(t.kind, b, t.cols)} ORDER BY rid`;
+      await conn.run(b === 0 ? `CREATE TABLE ${t.table} AS ${body}` : `INSERT INTO ${t.table} ${body}`);
+    }
+    phase(`parquet:${t.table}:sorted`, t0);
+    await conn.run(`COPY ${t.table} TO ${sqlString(join(tmp, t.file))} (FORMAT parquet, COMPRESSION zstd)`);
+    phase(`parquet:${t.table}:written`, t0);
+    await conn.run(`DROP TABLE ${t.table}`);
+  }
 }

@@ -42,7 +42,7 @@ export function eventIntermediate(source: Source): string[] {
   return ['rid', ...ATTRIBUTES[source].map((a) => a.name)];
 }
 
-const RAW_IDENTITY_FIELDS = [
+export const RAW_IDENTITY_FIELDS = [
   'nir',
   'nir_certified',
   'birth_name',
@@ -74,23 +74,22 @@ export class RowProcessor {
    * @param get raw value of a canonical field, already translated by the mapping's value tables
    * @param rowIndex 0-based index of the row in the input (unique per run)
    */
-  process(get: (field: string) => string | null, rowIndex: number): ProcessedRow {
+  /**
+   * @param identityKey the row's raw identity values (record id included) as one string: rows with equal
+   *   keys share an identity
+   */
+  process(get: (field: string) => string | null, rowIndex: number, identityKey: string): ProcessedRow {
     const recordId = get('record_id')?.trim() ?? `row-${rowIndex + 1}`;
     if (recordId === '') throw new RowReject('REQUIRED_MISSING', 'record_id');
     const attrs = minimiseAttributes(this.mapping.source, this.mapping, get);
-    const raw: Record<string, string | null> = {};
-    let dedupKey = recordId;
-    for (const f of RAW_IDENTITY_FIELDS) {
-      const v = get(f);
-      raw[f] = v;
-      dedupKey += `\u001f${v ?? ''}`;
-    }
-    let rid = this.seen.get(dedupKey);
+    let rid = this.seen.get(identityKey);
     let identity: Identity | null = null;
     let identityLine: string | null = null;
     let mapLine: string | null = null;
     let hasIdkey = false;
     if (rid === undefined) {
+      const raw: Record<string, string | null> = {};
+      for (const f of RAW_IDENTITY_FIELDS) raw[f] = get(f);
       identity = normaliseIdentity(raw as RawIdentity, this.birthDateFormat);
       if (
         identity.nir.nir === null &&
@@ -115,7 +114,7 @@ export class RowProcessor {
       ].join(',');
       mapLine = `${rid},${csvQuote(recordId)}`;
       if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
-      this.seen.set(dedupKey, rid);
+      this.seen.set(identityKey, rid);
     }
     let eventLine = String(rid);
     for (const a of ATTRIBUTES[this.mapping.source]) {
