@@ -120,8 +120,8 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   const tmp = join(opts.out, `.ldh-tmp-${runId}`);
   await mkdir(tmp, { mode: 0o700 });
 
-  // a work database in the temporary folder: the rid-ordered tables live there, not in memory
-  const db = await DuckDBInstance.create(join(tmp, 'work.duckdb'), {
+  // beyond the memory limit DuckDB spills to the temporary folder (the rid-ordered tables included)
+  const db = await DuckDBInstance.create(':memory:', {
     temp_directory: join(tmp, 'spill'),
     memory_limit: '256MB',
     threads: '2',
@@ -287,8 +287,9 @@ async function publish(out: string, tmp: string, manifest: Manifest): Promise<vo
 
 /**
  * DuckDB: the workers' bucket files → extract.parquet and events.parquet in rid order. Each rid bucket is
- * sorted on its own and appended to a table of the work database (insertion order is kept), which is then
- * copied to Parquet as is: memory is bounded by one bucket, not by the extract.
+ * sorted on its own and appended to a table (insertion order is kept; beyond the memory limit the table
+ * spills to the temporary folder), which is then copied to Parquet as is: the sorts need memory for one
+ * bucket, not for the extract.
  */
 async function writeParquet(
   conn: DuckDBConnection,
