@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { withControlKey } from '../src/core/nir.js';
+import { DSN_MAPPING } from '../src/producer/test-fixtures.js';
 
 function loadCol(path: string, col: number): string[] {
   return readFileSync(new URL(path, import.meta.url), 'utf8')
@@ -27,29 +28,8 @@ function prng(seed: number): () => number {
   };
 }
 
-export const MAPPING = {
-  version: 1,
-  source: 'dsn',
-  columns: {
-    record_id: 'id',
-    nir: 'nir',
-    birth_name: 'nom',
-    usage_name: 'nom_usage',
-    first_names: 'prenoms',
-    birth_date: 'ddn',
-    sex: 'sexe',
-    birth_place: 'lieu',
-    contract_start: 'debut',
-    contract_end: 'fin',
-    contract_type: 'type',
-    working_time: 'tps',
-    naf_section: 'naf',
-    employer_dept: 'dept',
-    gross_monthly_wage: 'salaire',
-  },
-  date_formats: { default: 'YYYYMMDD' },
-  values: { sex: { M: '1', F: '2' } },
-};
+/** The bench input has the columns of the producer test fixture. */
+export const MAPPING = DSN_MAPPING;
 
 export async function writeProducerInput(path: string, rows: number, seed = 1): Promise<void> {
   const surnames = loadCol('../synthetic-data/names/surnames-fr.csv', 0).slice(0, 5000);

@@ -3,9 +3,11 @@
  * identities with a secondary identity key — counted per identity row of the extract — plus kept rows and
  * rejects by reason. Mergeable, so each worker counts its own batches.
  */
+import type { IdentityField } from '../core/fields.js';
 import type { Identity } from '../core/identity.js';
 import { NIR_CLASSES, type NirClass } from '../core/nir.js';
 
+/** Identity fields whose absence is counted (the NIR counts as missing when its class is `missing`). */
 export const MISSING_FIELDS = [
   'nir',
   'birth_name',
@@ -14,7 +16,7 @@ export const MISSING_FIELDS = [
   'birth_date',
   'sex',
   'birth_place',
-] as const;
+] as const satisfies readonly IdentityField[];
 
 export interface Coverage {
   /** input rows kept (events) */

@@ -8,7 +8,7 @@
 import { minimiseAttributes, RowReject } from '../core/attributes.js';
 import { toBase64 } from '../core/bytes.js';
 import { IdentityEncoder } from '../core/encoder.js';
-import { ATTRIBUTES, type Source } from '../core/fields.js';
+import { ATTRIBUTES, IDENTITY_FIELDS, type Source } from '../core/fields.js';
 import { type Identity, normaliseIdentity, type RawIdentity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
 import { dateFormatOf, type Mapping } from '../core/mapping.js';
@@ -42,16 +42,8 @@ export function eventIntermediate(source: Source): string[] {
   return ['rid', ...ATTRIBUTES[source].map((a) => a.name)];
 }
 
-export const RAW_IDENTITY_FIELDS = [
-  'nir',
-  'nir_certified',
-  'birth_name',
-  'usage_name',
-  'first_names',
-  'birth_date',
-  'sex',
-  'birth_place',
-] as const;
+/** Identity fields read from a row (everything but the record id). */
+export const RAW_IDENTITY_FIELDS = IDENTITY_FIELDS.filter((f) => f !== 'record_id');
 
 const DEDUP_WINDOW = 10_000;
 
