@@ -105,12 +105,7 @@ class FieldHasher {
   /** ORs the bits of every token of `value` into `acc` (l/32 words, bit p = bit 31 − p mod 32 of word ⌊p/32⌋). */
   addValue(value: string, acc: Uint32Array): void {
     if (this.field.tokenizer === 'whole') {
-      setBits(
-        acc,
-        this.wholeTokens.get(value, (v) => this.tokenPositions(v)),
-        0,
-        this.field.k,
-      );
+      setBits(acc, this.wholePositions(value), 0, this.field.k);
       return;
     }
     const { k } = this.field;
