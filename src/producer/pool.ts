@@ -47,7 +47,7 @@ export class BatchPool {
       const w = new Worker(entry, {
         eval: ts,
         workerData: { key: key.bytes, ridKey, mapping, fields, dir, part },
-        // a larger young generation: most per-row garbage then dies young (≈10 % faster, bench/README.md)
+        // a young generation larger than the default: most per-row garbage then dies young, fewer promotions
         resourceLimits: { maxYoungGenerationSizeMb: 48 },
       });
       w.on('message', (m: Reply) => {
