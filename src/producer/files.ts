@@ -21,7 +21,8 @@ export class LineWriter {
     path: string,
     private readonly bufferBytes = 1 << 20,
   ) {
-    this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    // a stream buffer above our own flush size: write() then rarely asks to wait for a drain
+    this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 4 * bufferBytes });
   }
   /** Buffers one line; call `flushIfFull` between batches. */
   line(s: string): void {
