@@ -88,7 +88,9 @@ function defaultWorkers(): number {
 function phase(name: string, t0: number): void {
   if (process.env.LDH_TIMINGS !== '1') return;
   const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
-  process.stderr.write(`phase ${name} ${Math.round(performance.now() - t0)}ms rss=${rss}MB\n`);
+  const cpu = process.cpuUsage(); // all threads of the process, DuckDB's included
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  process.stderr.write(`phase ${name} ${Math.round(performance.now() - t0)}ms cpu=${cpuMs}ms rss=${rss}MB\n`);
 }
 
 export async function pseudonymise(opts: PseudonymiseOptions): Promise<PseudonymiseResult> {
