@@ -177,6 +177,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         const chunk = await next;
         if (chunk === null || chunk.rowCount === 0) break;
         next = result.fetchChunk(); // DuckDB reads the next chunk while this one is processed
+        next.catch(() => {}); // awaited at the next turn; if a batch fails first, no unhandled rejection
         const col = chunk.getColumnVector(0);
         const batch: string[] = new Array(chunk.rowCount);
         for (let i = 0; i < chunk.rowCount; i++) batch[i] = String(col.getItem(i) ?? '');
