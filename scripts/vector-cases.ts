@@ -313,6 +313,13 @@ export const VECTOR_CASES: readonly VectorCase[] = [
     expect: { birth_date: null },
   },
   {
+    name: 'date-one-digit',
+    rule: 'birth date: with separators, day and month may have one digit',
+    input: { ...base, birth_date: '5/7/1985' },
+    birth_date_format: 'DD/MM/YYYY',
+    expect: { birth_date: '1985-07-05' },
+  },
+  {
     name: 'date-timestamp',
     rule: 'birth date: ISO timestamp with a time part is accepted',
     input: { ...base, birth_date: '1985-07-12 00:00:00' },
@@ -326,6 +333,12 @@ export const VECTOR_CASES: readonly VectorCase[] = [
     rule: 'sex: anything else → missing',
     input: { ...base, sex: 'X' },
     expect: { sex: null },
+  },
+  {
+    name: 'sex-digit-spaces',
+    rule: 'sex: the digits 1 and 2 are compared on the trimmed raw value',
+    input: { ...base, sex: ' 2 ' },
+    expect: { sex: '2' },
   },
   // birth place §1.5
   {
