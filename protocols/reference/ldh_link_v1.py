@@ -279,12 +279,13 @@ def normalise_first_names(raw):
 
 _TIME_PART = r"(?:[T ][0-9:.]+Z?)?"
 DATE_FORMATS = {
-    "YYYY-MM-DD": (re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})" + _TIME_PART)),
-    "DD/MM/YYYY": re.compile(r"(?P<d>[0-9]{2})/(?P<m>[0-9]{2})/(?P<y>[0-9]{4})"),
+    # §1.3: with separators, day and month have one or two digits; YYYYMMDD has exactly eight
+    "YYYY-MM-DD": (re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME_PART)),
+    "DD/MM/YYYY": re.compile(r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"),
     "YYYYMMDD": re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
-    "DD-MM-YYYY": re.compile(r"(?P<d>[0-9]{2})-(?P<m>[0-9]{2})-(?P<y>[0-9]{4})"),
-    "YYYY-MM": re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})"),
-    "MM/YYYY": re.compile(r"(?P<m>[0-9]{2})/(?P<y>[0-9]{4})"),
+    "DD-MM-YYYY": re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})"),
+    "YYYY-MM": re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})"),
+    "MM/YYYY": re.compile(r"(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"),
 }
 
 
