@@ -38,8 +38,9 @@ function charIndex(c: number, pad: number): number {
 
 /**
  * One field's keyed hashing. Token → positions results are memoised per key: for bigram fields in a
- * 27 × 27 table indexed by the two characters (no hashing of strings at all), for whole-value fields in a
- * bounded map (years, months, days, sexes, ~37,000 communes).
+ * 27 × 27 table indexed by the two characters (no hashing of strings at all); for numeric whole values of
+ * up to 4 digits (years, months, days, sex) in tables indexed by the value; for the others (communes,
+ * départements) in a bounded map.
  */
 class FieldHasher {
   private readonly mac: (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array;
