@@ -1,15 +1,7 @@
-/** File helpers of the producer shell: streamed SHA-256, atomic publication, buffered line writing. */
-import { createHash } from 'node:crypto';
+/** File helpers of the producer shell: atomic publication, buffered line writing. */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-
-export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return { sha256: h.digest('hex'), bytes: (await stat(path)).size };
-}
 
 /** Appends lines to a file through a large buffer, honouring back-pressure. */
 export class LineWriter {

@@ -5,10 +5,12 @@
  * encoding or without the mapped columns is refused before any row is processed. Errors name columns
  * and lines, never values.
  */
+
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
+import { sqlString } from '../extract/sql.js';
 
 export type InputEncoding = 'utf-8' | 'latin1';
 
@@ -27,7 +29,6 @@ export interface OpenedInput {
   readonly rejectsTable: string | null;
 }
 
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /** Splits one CSV line (RFC 4180 quoting) — used for the header only. */

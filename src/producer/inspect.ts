@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { popcount } from '../core/clk.js';
 import type { Manifest } from '../core/manifest.js';
-import { sqlString } from './input.js';
-import { readManifest } from './verify.js';
+import { sqlString } from '../extract/sql.js';
+import { readManifest } from '../extract/verify.js';
 
 export const SMALL_CELL = 11;
 export const POPCOUNT_BIN = 32;

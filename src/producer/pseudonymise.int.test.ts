@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import { Pseudonymiser } from '../core/pseudonym.js';
+import { verifyExtract } from '../extract/verify.js';
 import { inspectExtract } from './inspect.js';
 import { readLinkageKey, readPublicKey } from './key-files.js';
 import { pseudonymise } from './pseudonymise.js';
 import { DSN_HEADER, DSN_ROWS, type Fixture, fixture } from './test-fixtures.js';
-import { verifyExtract } from './verify.js';
 
 async function run(f: Fixture, input: string, extra: Record<string, unknown> = {}, out = join(f.dir, 'out')) {
   return pseudonymise({

@@ -26,12 +26,14 @@ import {
   PROTOCOL_VERSION,
 } from '../core/params.js';
 import { secretKeyBytes } from '../core/signing-keys.js';
+import { sha256File } from '../extract/sha256-file.js';
+import { sqlString } from '../extract/sql.js';
 import { TOOL_VERSION } from '../version.js';
 import { identityFieldOrder } from './batch.js';
 import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart } from './batch-worker.js';
 import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
-import { concatenate, LineWriter, sha256File } from './files.js';
-import { csvRejects, type InputEncoding, openInput, sqlIdent, sqlString } from './input.js';
+import { concatenate, LineWriter } from './files.js';
+import { csvRejects, type InputEncoding, openInput, sqlIdent } from './input.js';
 import { readLinkageKey, readSigningKey } from './key-files.js';
 import { BatchPool } from './pool.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';

@@ -12,8 +12,8 @@ import { type ColumnSpec, eventColumns, IDENTITY_COLUMNS } from '../core/extract
 import { Manifest, verifyManifestSignature } from '../core/manifest.js';
 import { NORMALISATION_VERSION, PROTOCOL_VERSION } from '../core/params.js';
 import { type PublicKeyFile, publicKeyBytes } from '../core/signing-keys.js';
-import { sha256File } from './files.js';
-import { sqlString } from './input.js';
+import { sha256File } from './sha256-file.js';
+import { sqlString } from './sql.js';
 
 export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, 'manifest.json');
