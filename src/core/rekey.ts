@@ -1,0 +1,66 @@
+/**
+ * Re-keying at the hub — hub protocol §4. The hub never keeps a producer's pseudonym P1: on ingest each
+ * one becomes P2 = HMAC-SHA-256(K_hub,purpose, P1), so that neither a producer's table nor a copy of the
+ * hub's database can be joined to the other by one party alone (two layers, as France's FOIN does).
+ *
+ *   K_hub,purpose = HKDF-SHA-256(IKM = K_hub, salt = "ldh-link/1", info = "ldh-link/1/hub/" ‖ purpose, L = 32)
+ *
+ * Purposes: `nir` (the NIR pseudonym), `idkey` (the secondary identity key), `block` (blocking keys,
+ * re-keyed as `<pass>:` ‖ first 8 bytes of HMAC(K_hub,block, UTF-8 of the whole received key), hex). CLKs
+ * are stored as received: a keyed permutation of their bits would keep Dice scores but not hide them from
+ * a party holding K_link, so it would add nothing. The hub computes the same HMAC inside DuckDB from the
+ * two pad blocks (`hmacPads`); the functions here are the reference the SQL is tested against. Pure.
+ */
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8 } from './bytes.js';
+import { LdhError } from './errors.js';
+import { HKDF_SALT } from './keys.js';
+
+export const HUB_KEY_BYTES = 32;
+export const HUB_INFO_PREFIX = 'ldh-link/1/hub/';
+export const REKEY_PURPOSES = ['nir', 'idkey', 'block'] as const;
+export type RekeyPurpose = (typeof REKEY_PURPOSES)[number];
+/** bytes of a re-keyed blocking key (as hex after `<pass>:`) */
+export const REKEYED_BLOCK_BYTES = 8;
+
+export interface HubKey {
+  readonly bytes: Uint8Array;
+}
+
+export function hubKey(bytes: Uint8Array): HubKey {
+  if (bytes.length !== HUB_KEY_BYTES)
+    throw new LdhError('KEY_INVALID', `a hub key has ${HUB_KEY_BYTES} bytes`);
+  if (bytes.every((b) => b === 0)) throw new LdhError('KEY_INVALID', 'the hub key is all zeros');
+  return { bytes };
+}
+
+export function hubSubkey(key: HubKey, purpose: RekeyPurpose): Uint8Array {
+  return hkdf(sha256, key.bytes, utf8(HKDF_SALT), utf8(HUB_INFO_PREFIX + purpose), 32);
+}
+
+/** The HMAC-SHA-256 inner and outer pad blocks of a 32-byte key (RFC 2104): HMAC(k, m) = H(opad ‖ H(ipad ‖ m)). */
+export function hmacPads(k: Uint8Array): { ipad: Uint8Array; opad: Uint8Array } {
+  if (k.length > 64) throw new RangeError('keys longer than a block are hashed first; not used here');
+  const ipad = new Uint8Array(64).fill(0x36);
+  const opad = new Uint8Array(64).fill(0x5c);
+  for (let i = 0; i < k.length; i++) {
+    ipad[i] ^= k[i] as number;
+    opad[i] ^= k[i] as number;
+  }
+  return { ipad, opad };
+}
+
+/** P2 from P1 (or the re-keyed secondary identity key). */
+export function rekeyPseudonym(key: HubKey, purpose: 'nir' | 'idkey', p1: Uint8Array): Uint8Array {
+  return hmac(sha256, hubSubkey(key, purpose), p1);
+}
+
+/** A re-keyed blocking key: the pass name is kept (candidates are generated pass by pass). */
+export function rekeyBlockKey(key: HubKey, blockKey: string): string {
+  const colon = blockKey.indexOf(':');
+  if (colon <= 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', 'a blocking key has no pass prefix');
+  const mac = hmac(sha256, hubSubkey(key, 'block'), utf8(blockKey));
+  return `${blockKey.slice(0, colon)}:${toHex(mac.subarray(0, REKEYED_BLOCK_BYTES))}`;
+}
