@@ -6,7 +6,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { type ColumnSpec, eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
 import { Manifest, verifyManifestSignature } from '../core/manifest.js';
@@ -49,65 +49,102 @@ export interface VerifyReport {
   readonly checks: readonly string[];
 }
 
+export interface SignerKey {
+  readonly producer: string;
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+}
+
+/** The manifest is signed by this producer's key. */
+export function checkSignature(manifest: Manifest, key: SignerKey): void {
+  if (key.producer !== manifest.producer || key.keyId !== manifest.signing_key_id) {
+    throw new LdhError('EXTRACT_SIGNATURE_INVALID', 'the manifest was not signed with this producer key');
+  }
+  if (!verifyManifestSignature(manifest, key.publicKey)) {
+    throw new LdhError('EXTRACT_SIGNATURE_INVALID', 'the manifest signature does not verify');
+  }
+}
+
+/** Each data file has the SHA-256 and size the manifest says (`digests` when already computed). */
+export async function checkFiles(
+  dir: string,
+  manifest: Manifest,
+  digests?: Readonly<Record<string, { sha256: string; bytes: number }>>,
+): Promise<void> {
+  for (const f of Object.values(manifest.files)) {
+    const path = join(dir, f.path);
+    let got = digests?.[f.path];
+    if (!got) {
+      try {
+        await access(path);
+      } catch (cause) {
+        throw new LdhError('EXTRACT_MISSING_FILE', `${f.path} is missing`, { cause });
+      }
+      got = await sha256File(path);
+    }
+    if (got.sha256 !== f.sha256 || got.bytes !== f.bytes) {
+      throw new LdhError('EXTRACT_CHECKSUM_MISMATCH', `${f.path} does not match its SHA-256 in the manifest`);
+    }
+  }
+}
+
+/** Parquet schemas, row counts, CLK lengths, rid uniqueness and event → identity references. */
+export async function checkParquet(conn: DuckDBConnection, dir: string, manifest: Manifest): Promise<void> {
+  const ids = sqlString(join(dir, manifest.files.identities.path));
+  const evs = sqlString(join(dir, manifest.files.events.path));
+  const expectSchema = async (file: string, name: string, expected: readonly ColumnSpec[]) => {
+    let got: string[];
+    try {
+      const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`);
+      got = r.getRows().map((row) => `${String(row[0])} ${String(row[1])}`);
+    } catch (cause) {
+      throw new LdhError('EXTRACT_SCHEMA_INVALID', `${name} is not a readable Parquet file`, { cause });
+    }
+    const want = expected.map((c) => `${c.name} ${c.type}`);
+    if (got.join(',') !== want.join(',')) {
+      throw new LdhError('EXTRACT_SCHEMA_INVALID', `${name} columns are not those of protocol v1`);
+    }
+  };
+  await expectSchema(ids, 'extract.parquet', IDENTITY_COLUMNS);
+  await expectSchema(evs, 'events.parquet', eventColumns(manifest.source));
+  const r = await conn.runAndReadAll(
+    `SELECT (SELECT count(*) FROM read_parquet(${ids})), (SELECT count(*) FROM read_parquet(${evs})), ` +
+      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(clk) <> ${manifest.parameters.clk.l / 8}), ` +
+      `(SELECT count(*) FROM read_parquet(${evs}) e ANTI JOIN read_parquet(${ids}) i USING (rid)), ` +
+      `(SELECT count(*) - count(DISTINCT rid) FROM read_parquet(${ids})), ` +
+      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(nir_p1) <> 32 OR octet_length(idkey) <> 32)`,
+  );
+  const [nIds, nEvs, badClk, orphans, dupRid, badP1] = (r.getRows()[0] ?? []).map(Number);
+  if (nIds !== manifest.files.identities.rows || nIds !== manifest.counts.identities) {
+    throw new LdhError('EXTRACT_COUNT_MISMATCH', 'extract.parquet row count differs from the manifest');
+  }
+  if (nEvs !== manifest.files.events.rows || nEvs !== manifest.counts.events) {
+    throw new LdhError('EXTRACT_COUNT_MISMATCH', 'events.parquet row count differs from the manifest');
+  }
+  if (badClk !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClk} CLKs do not have l/8 bytes`);
+  if (badP1 !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badP1} pseudonyms do not have 32 bytes`);
+  if (orphans !== 0 || dupRid !== 0) {
+    throw new LdhError('EXTRACT_SCHEMA_INVALID', 'events reference unknown identities or rids repeat');
+  }
+}
+
 export async function verifyExtract(dir: string, publicKey: PublicKeyFile): Promise<VerifyReport> {
   const checks: string[] = [];
   const manifest = await readManifest(dir);
   checks.push('manifest schema and versions');
-  if (publicKey.producer !== manifest.producer || publicKey.key_id !== manifest.signing_key_id) {
-    throw new LdhError('EXTRACT_SIGNATURE_INVALID', 'the manifest was not signed with this producer key');
-  }
-  if (!verifyManifestSignature(manifest, publicKeyBytes(publicKey))) {
-    throw new LdhError('EXTRACT_SIGNATURE_INVALID', 'the manifest signature does not verify');
-  }
+  checkSignature(manifest, {
+    producer: publicKey.producer,
+    keyId: publicKey.key_id,
+    publicKey: publicKeyBytes(publicKey),
+  });
   checks.push('Ed25519 signature');
-  for (const f of Object.values(manifest.files)) {
-    const path = join(dir, f.path);
-    try {
-      await access(path);
-    } catch (cause) {
-      throw new LdhError('EXTRACT_MISSING_FILE', `${f.path} is missing`, { cause });
-    }
-    const { sha256, bytes } = await sha256File(path);
-    if (sha256 !== f.sha256 || bytes !== f.bytes) {
-      throw new LdhError('EXTRACT_CHECKSUM_MISMATCH', `${f.path} does not match its SHA-256 in the manifest`);
-    }
-  }
+  await checkFiles(dir, manifest);
   checks.push('SHA-256 of extract.parquet and events.parquet');
-
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    const ids = sqlString(join(dir, manifest.files.identities.path));
-    const evs = sqlString(join(dir, manifest.files.events.path));
-    const expectSchema = async (file: string, name: string, expected: readonly ColumnSpec[]) => {
-      const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`);
-      const got = r.getRows().map((row) => `${String(row[0])} ${String(row[1])}`);
-      const want = expected.map((c) => `${c.name} ${c.type}`);
-      if (got.join(',') !== want.join(',')) {
-        throw new LdhError('EXTRACT_SCHEMA_INVALID', `${name} columns are not those of protocol v1`);
-      }
-    };
-    await expectSchema(ids, 'extract.parquet', IDENTITY_COLUMNS);
-    await expectSchema(evs, 'events.parquet', eventColumns(manifest.source));
-    checks.push('Parquet schemas');
-    const r = await conn.runAndReadAll(
-      `SELECT (SELECT count(*) FROM read_parquet(${ids})), (SELECT count(*) FROM read_parquet(${evs})), ` +
-        `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(clk) <> ${manifest.parameters.clk.l / 8}), ` +
-        `(SELECT count(*) FROM read_parquet(${evs}) e ANTI JOIN read_parquet(${ids}) i USING (rid)), ` +
-        `(SELECT count(*) - count(DISTINCT rid) FROM read_parquet(${ids}))`,
-    );
-    const [nIds, nEvs, badClk, orphans, dupRid] = (r.getRows()[0] ?? []).map(Number);
-    if (nIds !== manifest.files.identities.rows || nIds !== manifest.counts.identities) {
-      throw new LdhError('EXTRACT_COUNT_MISMATCH', 'extract.parquet row count differs from the manifest');
-    }
-    if (nEvs !== manifest.files.events.rows || nEvs !== manifest.counts.events) {
-      throw new LdhError('EXTRACT_COUNT_MISMATCH', 'events.parquet row count differs from the manifest');
-    }
-    if (badClk !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClk} CLKs do not have l/8 bytes`);
-    if (orphans !== 0 || dupRid !== 0) {
-      throw new LdhError('EXTRACT_SCHEMA_INVALID', 'events reference unknown identities or rids repeat');
-    }
-    checks.push('row counts, CLK lengths, event references');
+    await checkParquet(conn, dir, manifest);
+    checks.push('Parquet schemas', 'row counts, CLK lengths, event references');
   } finally {
     conn.closeSync();
     db.closeSync();
