@@ -28,6 +28,7 @@ describe('audit hash chain', () => {
       ok: true,
       entries: 4,
       head: c[3]?.hash,
+      beyondHead: 0,
     });
   });
 
@@ -83,5 +84,14 @@ describe('audit hash chain', () => {
     const head = { seq: 5, hash: c[4]?.hash as string };
     expect(verifyChain(c.slice(0, 4)).ok).toBe(true);
     expect(verifyChain(c.slice(0, 4), head)).toMatchObject({ ok: false, seq: 4, problem: 'head-mismatch' });
+    // a rewrite that recomputes every later hash verifies as a chain, but not against the head
+    const rewritten: AuditEntry[] = [];
+    for (const e of c) {
+      const { hash: _h, ...rest } = e.seq === 2 ? { ...e, outcome: 'refused' as const } : e;
+      rewritten.push(chainEntry(rewritten.at(-1), rest));
+    }
+    expect(verifyChain(rewritten).ok).toBe(true);
+    expect(verifyChain(rewritten, head)).toMatchObject({ ok: false, seq: 5, problem: 'head-mismatch' });
+    expect(verifyChain(c, { seq: 3, hash: c[2]?.hash as string })).toMatchObject({ ok: true, beyondHead: 2 });
   });
 });

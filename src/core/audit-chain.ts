@@ -69,7 +69,13 @@ export type ChainProblem =
   | 'head-mismatch';
 
 export type ChainReport =
-  | { readonly ok: true; readonly entries: number; readonly head: string }
+  | {
+      readonly ok: true;
+      readonly entries: number;
+      readonly head: string;
+      /** entries written after the recorded head (a crash between commit and head update, or appends) */
+      readonly beyondHead: number;
+    }
   | {
       readonly ok: false;
       readonly entries: number;
@@ -95,7 +101,7 @@ function problem(entries: number, seq: number, p: ChainProblem): ChainReport {
 
 /**
  * Verifies entries in storage order (the order they were written). `head`, when given, is the (seq, hash)
- * recorded outside the database after the last append.
+ * recorded outside the database after an append: the entry with that seq must exist and carry that hash.
  */
 export function verifyChain(
   entries: Iterable<AuditEntry>,
@@ -104,6 +110,7 @@ export function verifyChain(
   let prevHash = GENESIS_HASH;
   let prevSeq = 0;
   let n = 0;
+  let anchored = head === undefined || head.seq === 0;
   for (const e of entries) {
     n++;
     if (e.seq === prevSeq) return problem(n, e.seq, 'sequence-repeat');
@@ -111,9 +118,13 @@ export function verifyChain(
     if (entryHash(e) !== e.hash) return problem(n, e.seq, 'edited');
     if (e.seq !== prevSeq + 1) return problem(n, e.seq, 'sequence-gap');
     if (e.prev !== prevHash) return problem(n, e.seq, 'link-broken');
+    if (head && e.seq === head.seq) {
+      if (e.hash !== head.hash) return problem(n, e.seq, 'head-mismatch');
+      anchored = true;
+    }
     prevHash = e.hash;
     prevSeq = e.seq;
   }
-  if (head && (head.seq !== prevSeq || head.hash !== prevHash)) return problem(n, prevSeq, 'head-mismatch');
-  return { ok: true, entries: n, head: prevHash };
+  if (!anchored) return problem(n, prevSeq, 'head-mismatch');
+  return { ok: true, entries: n, head: prevHash, beyondHead: head ? prevSeq - head.seq : 0 };
 }

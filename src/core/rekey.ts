@@ -46,8 +46,8 @@ export function hmacPads(k: Uint8Array): { ipad: Uint8Array; opad: Uint8Array } 
   const ipad = new Uint8Array(64).fill(0x36);
   const opad = new Uint8Array(64).fill(0x5c);
   for (let i = 0; i < k.length; i++) {
-    ipad[i] ^= k[i] as number;
-    opad[i] ^= k[i] as number;
+    ipad[i] = 0x36 ^ (k[i] as number);
+    opad[i] = 0x5c ^ (k[i] as number);
   }
   return { ipad, opad };
 }

@@ -34,7 +34,7 @@ import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart 
 import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
 import { concatenate, LineWriter } from './files.js';
 import { csvRejects, type InputEncoding, openInput, sqlIdent } from './input.js';
-import { readLinkageKey, readSigningKey } from './key-files.js';
+import { readLinkageKey, readSigningKey } from '../shared/key-files.js';
 import { BatchPool } from './pool.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
 

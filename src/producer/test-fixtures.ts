@@ -2,7 +2,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLinkageKeyFile, createSigningKeyFiles } from './key-files.js';
+import { createLinkageKeyFile, createSigningKeyFiles } from '../shared/key-files.js';
 
 export const DSN_HEADER = 'id,nir,nom,nom_usage,prenoms,ddn,sexe,lieu,debut,fin,type,tps,naf,dept,salaire';
 export const DSN_ROWS = [

@@ -1,15 +1,19 @@
 /**
- * Key files on disk: the linkage secret (64 hex characters and a newline, mode 0600) and producer
- * signing key pairs (JSON, private file 0600). Reading validates length and kind and fails with
+ * Key files on disk: the linkage secret and the hub key K_hub (64 hex characters and a newline, mode
+ * 0600), producer signing key pairs and the hub's X25519 sealing pair (JSON with a `kind`, private
+ * files 0600). Reading validates length and kind and fails with
  * KEY_INVALID without ever echoing the file's content.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fromHex } from '../core/bytes.js';
+import { z } from 'zod';
+import { fromHex, toHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import type { Source } from '../core/fields.js';
 import { type LinkageKey, linkageKey } from '../core/keys.js';
+import { type HubKey, hubKey } from '../core/rekey.js';
+import { recipientId, x25519KeyPair, x25519PublicKey } from '../core/seal.js';
 import { newSigningKeyPair, PublicKeyFile, SigningKeyFile } from '../core/signing-keys.js';
 
 async function readText(path: string, what: string): Promise<string> {
@@ -88,4 +92,81 @@ export function readSigningKey(path: string): Promise<SigningKeyFile> {
 
 export function readPublicKey(path: string): Promise<PublicKeyFile> {
   return readJsonKey(path, 'public key', PublicKeyFile);
+}
+
+async function readHex32(path: string, what: string): Promise<Uint8Array> {
+  const text = (await readText(path, what)).trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) {
+    throw new LdhError(
+      'KEY_INVALID',
+      `the ${what} file ${path} must hold exactly 64 hex characters (256 bits)`,
+    );
+  }
+  return fromHex(text.toLowerCase());
+}
+
+export async function createHubKeyFile(path: string): Promise<void> {
+  const key = hubKey(new Uint8Array(randomBytes(32)));
+  await writeSecret(path, `${toHex(key.bytes)}\n`);
+}
+
+export async function readHubKey(path: string): Promise<HubKey> {
+  return hubKey(await readHex32(path, 'hub key'));
+}
+
+export const SealSecretKeyFile = z
+  .object({
+    kind: z.literal('ldh-link/hub-seal-key'),
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    secret_key: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export const SealPublicKeyFile = z
+  .object({
+    kind: z.literal('ldh-link/hub-seal-public-key'),
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    public_key: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
+/** The hub's X25519 pair: `<secretPath>` (0600) and `<secretPath without .key>.pub.json` for producers. */
+export async function createSealKeyFiles(secretPath: string): Promise<{ publicPath: string; keyId: string }> {
+  const { secretKey, publicKey } = x25519KeyPair(new Uint8Array(randomBytes(32)));
+  const keyId = toHex(recipientId(publicKey));
+  const publicPath = sealPublicPath(secretPath);
+  await writeSecret(
+    secretPath,
+    `${JSON.stringify({ kind: 'ldh-link/hub-seal-key', key_id: keyId, secret_key: toHex(secretKey) }, null, 2)}\n`,
+  );
+  await writeFile(
+    publicPath,
+    `${JSON.stringify({ kind: 'ldh-link/hub-seal-public-key', key_id: keyId, public_key: toHex(publicKey) }, null, 2)}\n`,
+    { flag: 'wx' },
+  );
+  return { publicPath, keyId };
+}
+
+export function sealPublicPath(secretPath: string): string {
+  return `${secretPath.replace(/\.key$/, '')}.pub.json`;
+}
+
+export async function readSealSecretKey(
+  path: string,
+): Promise<{ secretKey: Uint8Array; publicKey: Uint8Array; keyId: string }> {
+  const f = await readJsonKey(path, 'hub sealing key', SealSecretKeyFile);
+  const secretKey = fromHex(f.secret_key);
+  const publicKey = x25519PublicKey(secretKey);
+  if (toHex(recipientId(publicKey)) !== f.key_id) {
+    throw new LdhError('KEY_INVALID', `the hub sealing key file ${path} does not match its key id`);
+  }
+  return { secretKey, publicKey, keyId: f.key_id };
+}
+
+export async function readSealPublicKey(path: string): Promise<{ publicKey: Uint8Array; keyId: string }> {
+  const f = await readJsonKey(path, 'hub sealing public key', SealPublicKeyFile);
+  const publicKey = fromHex(f.public_key);
+  if (toHex(recipientId(publicKey)) !== f.key_id) {
+    throw new LdhError('KEY_INVALID', `the hub sealing public key file ${path} does not match its key id`);
+  }
+  return { publicKey, keyId: f.key_id };
 }

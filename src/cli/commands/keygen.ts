@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { LdhError } from '../../core/errors.js';
 import { SOURCES, type Source } from '../../core/fields.js';
 import { keyFingerprint } from '../../core/keys.js';
-import { createLinkageKeyFile, createSigningKeyFiles } from '../../producer/key-files.js';
+import { createLinkageKeyFile, createSigningKeyFiles } from '../../shared/key-files.js';
 import { guarded } from '../guard.js';
 
 const linkage = defineCommand({

@@ -1,7 +1,7 @@
 /** `ldh-link verify DIR --public-key FILE` — check an extract as the hub will. */
 import { defineCommand } from 'citty';
 import { verifyExtract } from '../../extract/verify.js';
-import { readPublicKey } from '../../producer/key-files.js';
+import { readPublicKey } from '../../shared/key-files.js';
 import { guarded } from '../guard.js';
 
 export const verifyCommand = defineCommand({

@@ -1,0 +1,49 @@
+/**
+ * The hub database's schema, as an ordered list of migrations. Each runs once, in a transaction with
+ * the row that records it in `schema_migrations`; a database newer than this code is refused. Never edit
+ * a released migration: add the next one.
+ */
+import { eventColumns } from '../core/extract-schema.js';
+import { SOURCES } from '../core/fields.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}
+
+const eventsTable = (source: (typeof SOURCES)[number]) =>
+  `CREATE TABLE events_${source} (extract_id VARCHAR NOT NULL, ${eventColumns(source)
+    .map((c) => `${c.name} ${c.type}`)
+    .join(', ')})`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'producers, tokens, extracts, identities, events, audit',
+    sql: [
+      `CREATE TABLE producers (
+         producer VARCHAR PRIMARY KEY, key_id VARCHAR NOT NULL, public_key BLOB NOT NULL,
+         key_fingerprint VARCHAR NOT NULL, added_at TIMESTAMP NOT NULL)`,
+      `CREATE TABLE tokens (
+         id VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, hash BLOB NOT NULL, label VARCHAR,
+         created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)`,
+      `CREATE TABLE extracts (
+         id VARCHAR PRIMARY KEY, producer VARCHAR NOT NULL, source VARCHAR NOT NULL,
+         status VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL,
+         sealed BOOLEAN NOT NULL, bytes BIGINT NOT NULL, identities BIGINT NOT NULL, events BIGINT NOT NULL,
+         key_fingerprint VARCHAR NOT NULL, protocol_version VARCHAR NOT NULL, manifest VARCHAR NOT NULL)`,
+      `CREATE TABLE identities (
+         extract_id VARCHAR NOT NULL, source VARCHAR NOT NULL, rid INTEGER NOT NULL, nir_class VARCHAR NOT NULL,
+         nir_p2 BLOB, idkey_p2 BLOB, clk BLOB NOT NULL, block_keys VARCHAR[] NOT NULL,
+         birth_year SMALLINT, sex VARCHAR)`,
+      ...SOURCES.map(eventsTable),
+      `CREATE TABLE audit (
+         seq BIGINT PRIMARY KEY, at VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+         target VARCHAR, outcome VARCHAR NOT NULL, detail VARCHAR NOT NULL, prev VARCHAR NOT NULL,
+         hash VARCHAR NOT NULL)`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

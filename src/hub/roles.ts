@@ -1,0 +1,37 @@
+/**
+ * Roles of the hub's bearer tokens — `admin`, `producer:<source>`, `researcher:<study>` — and what each
+ * may do. Pure.
+ */
+
+import { LdhError } from '../core/errors.js';
+import { SOURCES, type Source } from '../core/fields.js';
+
+export type Role =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'producer'; readonly producer: Source }
+  | { readonly kind: 'researcher'; readonly study: string };
+
+export const STUDY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function parseRole(s: string): Role {
+  if (s === 'admin') return { kind: 'admin' };
+  const [kind, arg, ...rest] = s.split(':');
+  if (rest.length === 0 && kind === 'producer' && SOURCES.includes(arg as Source)) {
+    return { kind: 'producer', producer: arg as Source };
+  }
+  if (rest.length === 0 && kind === 'researcher' && arg !== undefined && STUDY_ID.test(arg)) {
+    return { kind: 'researcher', study: arg };
+  }
+  throw new LdhError(
+    'USAGE',
+    `a role is admin, producer:<${SOURCES.join('|')}> or researcher:<study id: lower-case letters, digits, hyphens>`,
+  );
+}
+
+export function roleName(r: Role): string {
+  return r.kind === 'admin'
+    ? 'admin'
+    : r.kind === 'producer'
+      ? `producer:${r.producer}`
+      : `researcher:${r.study}`;
+}
