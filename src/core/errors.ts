@@ -22,12 +22,18 @@ export const ERROR_CODES = {
   PROTOCOL_UNSUPPORTED: { exit: 26, summary: 'protocol or normalisation version not supported' },
   CONFIG_INVALID: { exit: 30, summary: 'the hub configuration is missing or not valid' },
   HUB_NOT_INITIALISED: { exit: 31, summary: 'the hub has no secrets or database yet (run admin init)' },
-  HUB_DB_LOCKED: { exit: 32, summary: 'the hub database is held by another process (is the service running?)' },
+  HUB_DB_LOCKED: {
+    exit: 32,
+    summary: 'the hub database is held by another process (is the service running?)',
+  },
   AUDIT_CHAIN_BROKEN: { exit: 33, summary: 'the audit log does not verify' },
   NOT_FOUND: { exit: 34, summary: 'no such producer, token or extract' },
   UPLOAD_REFUSED: { exit: 40, summary: 'the hub refused the extract' },
   HUB_UNREACHABLE: { exit: 41, summary: 'the hub could not be reached or kept failing' },
-  SEAL_INVALID: { exit: 42, summary: 'a sealed file is malformed, truncated, altered or sealed to another key' },
+  SEAL_INVALID: {
+    exit: 42,
+    summary: 'a sealed file is malformed, truncated, altered or sealed to another key',
+  },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;
 

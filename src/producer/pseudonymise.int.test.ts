@@ -6,8 +6,8 @@ import { toHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import { Pseudonymiser } from '../core/pseudonym.js';
 import { verifyExtract } from '../extract/verify.js';
-import { inspectExtract } from './inspect.js';
 import { readLinkageKey, readPublicKey } from '../shared/key-files.js';
+import { inspectExtract } from './inspect.js';
 import { pseudonymise } from './pseudonymise.js';
 import { DSN_HEADER, DSN_ROWS, type Fixture, fixture } from './test-fixtures.js';
 

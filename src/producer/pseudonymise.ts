@@ -28,13 +28,13 @@ import {
 import { secretKeyBytes } from '../core/signing-keys.js';
 import { sha256File } from '../extract/sha256-file.js';
 import { sqlString } from '../extract/sql.js';
+import { readLinkageKey, readSigningKey } from '../shared/key-files.js';
 import { TOOL_VERSION } from '../version.js';
 import { identityFieldOrder } from './batch.js';
 import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart } from './batch-worker.js';
 import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
 import { concatenate, LineWriter } from './files.js';
 import { csvRejects, type InputEncoding, openInput, sqlIdent } from './input.js';
-import { readLinkageKey, readSigningKey } from '../shared/key-files.js';
 import { BatchPool } from './pool.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
 
