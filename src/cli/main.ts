@@ -3,10 +3,14 @@
 import { defineCommand, runCommand, showUsage } from 'citty';
 import { ERROR_CODES } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { adminCommand } from './commands/admin.js';
+import { auditCommand } from './commands/audit.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { pseudonymiseCommand } from './commands/pseudonymise.js';
+import { serveCommand } from './commands/serve.js';
 import { synthCommand } from './commands/synth.js';
+import { uploadCommand } from './commands/upload.js';
 import { verifyCommand } from './commands/verify.js';
 import { reportError } from './guard.js';
 
@@ -21,7 +25,11 @@ const main = defineCommand({
     pseudonymise: pseudonymiseCommand,
     verify: verifyCommand,
     inspect: inspectCommand,
+    upload: uploadCommand,
     synth: synthCommand,
+    serve: serveCommand,
+    admin: adminCommand,
+    audit: auditCommand,
   },
 });
 

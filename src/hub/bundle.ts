@@ -15,13 +15,13 @@ import { type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { SealError } from '../core/seal.js';
+import { BUNDLE_FILES } from '../extract/bundle-pack.js';
 import { createUnsealStream } from '../extract/seal-stream.js';
 import { ProblemError } from './problems.js';
 
-export const BUNDLE_ENTRIES = ['manifest.json', 'extract.parquet', 'events.parquet'] as const;
-export type BundleEntry = (typeof BUNDLE_ENTRIES)[number];
-export const MEDIA_TAR = 'application/x-tar';
-export const MEDIA_SEALED = 'application/vnd.ldh-link.sealed';
+export { MEDIA_SEALED, MEDIA_TAR } from '../extract/bundle-pack.js';
+export const BUNDLE_ENTRIES = BUNDLE_FILES;
+export type BundleEntry = (typeof BUNDLE_FILES)[number];
 const MAX_MANIFEST_BYTES = 1 << 20;
 
 export interface ReceivedFile {

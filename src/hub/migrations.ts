@@ -30,7 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
          created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)`,
       `CREATE TABLE extracts (
          id VARCHAR PRIMARY KEY, producer VARCHAR NOT NULL, source VARCHAR NOT NULL,
-         status VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL,
+         status VARCHAR NOT NULL, created_at VARCHAR NOT NULL, received_at VARCHAR NOT NULL,
          sealed BOOLEAN NOT NULL, bytes BIGINT NOT NULL, identities BIGINT NOT NULL, events BIGINT NOT NULL,
          key_fingerprint VARCHAR NOT NULL, protocol_version VARCHAR NOT NULL, manifest VARCHAR NOT NULL)`,
       `CREATE TABLE identities (
@@ -39,7 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
          birth_year SMALLINT, sex VARCHAR)`,
       ...SOURCES.map(eventsTable),
       `CREATE TABLE audit (
-         seq BIGINT PRIMARY KEY, at VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+         seq BIGINT PRIMARY KEY, "at" VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
          target VARCHAR, outcome VARCHAR NOT NULL, detail VARCHAR NOT NULL, prev VARCHAR NOT NULL,
          hash VARCHAR NOT NULL)`,
     ],

@@ -99,6 +99,16 @@ export class Store {
     }
   }
 
+  /** Runs `fn` on a fresh read connection (committed data only). */
+  async withReader<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.instance.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.closeSync();
+    }
+  }
+
   /** A read on a fresh connection; rows as objects with JSON-friendly values. */
   async read(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
     const c = await this.instance.connect();

@@ -9,9 +9,11 @@
  * temporary folders are removed by the next run.
  */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { ATTRIBUTES, REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
@@ -26,9 +28,11 @@ import {
   PROTOCOL_VERSION,
 } from '../core/params.js';
 import { secretKeyBytes } from '../core/signing-keys.js';
+import { packBundle } from '../extract/bundle-pack.js';
+import { createSealStream } from '../extract/seal-stream.js';
 import { sha256File } from '../extract/sha256-file.js';
 import { sqlString } from '../extract/sql.js';
-import { readLinkageKey, readSigningKey } from '../shared/key-files.js';
+import { readLinkageKey, readSealPublicKey, readSigningKey } from '../shared/key-files.js';
 import { TOOL_VERSION } from '../version.js';
 import { identityFieldOrder } from './batch.js';
 import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart } from './batch-worker.js';
@@ -55,12 +59,17 @@ export interface PseudonymiseOptions {
   readonly countFirst?: boolean;
   /** worker threads for encoding (default: one per core, at most 4; 0 = in the main thread) */
   readonly workers?: number;
+  /** the hub's sealing public key file: also write DIR/extract.sealed (hub protocol §3) */
+  readonly sealTo?: string;
 }
 
 export interface PseudonymiseResult {
   readonly manifest: Manifest;
   readonly dir: string;
 }
+
+/** The sealed bundle written with --seal-to (sent instead of the three files). */
+export const SEALED_FILE = 'extract.sealed';
 
 /** Files sent to the hub. */
 export const EXTRACT_FILES = ['manifest.json', 'extract.parquet', 'events.parquet'] as const;
@@ -106,6 +115,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   }
   const key = await readLinkageKey(opts.linkageKey);
   const signing = await readSigningKey(opts.signingKey);
+  const sealTo = opts.sealTo === undefined ? undefined : await readSealPublicKey(opts.sealTo);
   if (signing.producer !== opts.source) {
     throw new LdhError(
       'KEY_INVALID',
@@ -271,7 +281,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       },
     };
     const manifest = signManifest(unsigned, secretKeyBytes(signing));
-    await publish(opts.out, tmp, manifest);
+    await publish(opts.out, tmp, manifest, sealTo?.publicKey);
     phase('publish', t0);
     return { manifest, dir: opts.out };
   } finally {
@@ -281,11 +291,20 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   }
 }
 
-async function publish(out: string, tmp: string, manifest: Manifest): Promise<void> {
+async function publish(out: string, tmp: string, manifest: Manifest, sealTo?: Uint8Array): Promise<void> {
   await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  // An old manifest must go first: a crash between the renames must not pair it with new data.
+  if (sealTo) {
+    await pipeline(
+      packBundle(tmp),
+      createSealStream(sealTo),
+      createWriteStream(join(tmp, SEALED_FILE), { mode: 0o600 }),
+    );
+  }
+  // An old manifest must go first: a crash between the renames must not pair it with new data; an old
+  // sealed bundle must not survive beside a new extract.
   await rm(join(out, 'manifest.json'), { force: true });
-  for (const f of ['extract.parquet', 'events.parquet', ...LOCAL_FILES])
+  await rm(join(out, SEALED_FILE), { force: true });
+  for (const f of ['extract.parquet', 'events.parquet', ...LOCAL_FILES, ...(sealTo ? [SEALED_FILE] : [])])
     await rename(join(tmp, f), join(out, f));
   await rename(join(tmp, 'manifest.json'), join(out, 'manifest.json'));
 }

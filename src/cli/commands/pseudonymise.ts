@@ -22,6 +22,10 @@ const args = {
     description: 'replace an extract already in the output directory',
   },
   progress: { type: 'boolean', default: true, description: 'progress bar on a TTY (--no-progress to hide)' },
+  'seal-to': {
+    type: 'string',
+    description: "the hub's sealing public key file: also write DIR/extract.sealed for upload",
+  },
   workers: {
     type: 'string',
     description: 'encoding threads (default: one per core, at most 4; 0 = main thread)',
@@ -40,6 +44,7 @@ interface Args {
   force: boolean;
   progress: boolean;
   workers: string | undefined;
+  'seal-to': string | undefined;
 }
 
 export const pseudonymiseCommand = defineCommand({
@@ -85,6 +90,7 @@ export const pseudonymiseCommand = defineCommand({
       force: a.force,
       countFirst: tty,
       ...(workers === undefined ? {} : { workers }),
+      ...(a['seal-to'] === undefined ? {} : { sealTo: a['seal-to'] }),
       onProgress: (rows, total) => {
         if (!bar) return;
         if (!started) {
