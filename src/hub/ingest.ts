@@ -25,6 +25,7 @@ import { checkFiles, checkParquet, checkSignature, readManifest } from '../extra
 import { appendAudit, audit } from './audit.js';
 import { MEDIA_SEALED, MEDIA_TAR, receiveBundle } from './bundle.js';
 import type { HubConfig } from './config.js';
+import { fault } from './fault.js';
 import type { Logger } from './log.js';
 import { type ProblemCode, ProblemError } from './problems.js';
 import { pinnedProducer } from './producers.js';
@@ -138,6 +139,7 @@ export async function ingest(
       ...(sealed ? { sealedTo: secrets.seal } : {}),
     });
     bodyBytes = bundle.bodyBytes;
+    fault('received');
     const manifest = await readManifest(staging).catch((e) => Promise.reject(toProblem(e)));
     if (manifest.producer !== req.producer || manifest.source !== req.producer) {
       throw new ProblemError('wrong-producer', `this token uploads for ${req.producer}`);
@@ -184,6 +186,7 @@ export async function ingest(
       .withReader((c) => checkParquet(c, staging, manifest))
       .catch((e) => Promise.reject(toProblem(e)));
     const receipt = await store.write(async (tx) => {
+      tx.afterCommit(() => fault('committed'));
       const r = await load(tx, {
         id: id as string,
         manifest,
@@ -206,6 +209,7 @@ export async function ingest(
           superseded: r.superseded,
         },
       });
+      fault('loaded');
       return r.receipt;
     });
     return { receipt, duplicate: false };

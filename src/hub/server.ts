@@ -9,7 +9,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { TOOL_VERSION } from '../version.js';
 import { loadSecrets, openStore } from './admin.js';
 import { createApp } from './app.js';
-import { audit } from './audit.js';
+import { audit, checkAuditAtStart } from './audit.js';
 import type { HubConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -23,6 +23,11 @@ export async function startHub(config: HubConfig, log: Logger = createLogger()):
   const secrets = await loadSecrets(config);
   const store = await openStore(config);
   await rm(join(config.data_dir, 'staging'), { recursive: true, force: true });
+  const chain = await checkAuditAtStart(store);
+  if (!chain.ok)
+    log.error('the audit chain does not verify: run `ldh-link audit verify`', { code: chain.problem });
+  else if (chain.beyondHead > 0)
+    log.warn('audit head moved forward after an interrupted commit', { rows: chain.beyondHead });
   const app = createApp({ store, config, secrets, log, version: TOOL_VERSION });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.listen.port, hostname: config.listen.host }, () =>

@@ -4,7 +4,7 @@
  * goes through `write()` on one connection, one at a time, so that an ingest transaction and audit
  * appends never interleave. Reads get their own short-lived connection and see committed data only.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
@@ -47,6 +47,8 @@ export class Store {
       }
       throw new LdhError('INTERNAL', `cannot open the hub database ${path}`, { cause });
     }
+    // the file holds pseudonyms and encodings: owner only (DuckDB creates it with the process umask)
+    for (const f of [path, `${path}.wal`]) if (existsSync(f)) chmodSync(f, 0o600);
     const writer = await instance.connect();
     const store = new Store(path, instance, writer);
     await store.migrate();
