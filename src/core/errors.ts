@@ -30,9 +30,6 @@ export const ERROR_CODES = {
   NOT_FOUND: { exit: 34, summary: 'no such producer, token or extract' },
   UPLOAD_REFUSED: { exit: 40, summary: 'the hub refused the extract' },
   HUB_UNREACHABLE: { exit: 41, summary: 'the hub could not be reached or kept failing' },
-    exit: 42,
-    summary: 'a sealed file is malformed, truncated, altered or sealed to another key',
-  },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;
 
