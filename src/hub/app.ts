@@ -13,7 +13,7 @@ import type { HubConfig } from './config.js';
 import type { HubSecrets } from './ingest.js';
 import type { Logger } from './log.js';
 import { type ProblemCode, ProblemError, problemBody } from './problems.js';
-import type { Role } from './roles.js';
+import { may, type Role, type RouteKey } from './roles.js';
 import { auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { healthRoutes } from './routes/health.js';
@@ -43,16 +43,16 @@ export function problem(c: HubContext, code: ProblemCode, detail?: string): Resp
   return c.body(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json' });
 }
 
-/** The caller's role, or a ProblemError (401 for a missing or bad token, 403 for a role not in `allowed`). */
+/** The caller's role, or a ProblemError (401 for a missing or bad token, 403 for a role the route refuses). */
 export async function requireRole(
   c: HubContext,
   store: Store,
-  allowed: (r: Role) => boolean,
+  route: RouteKey,
 ): Promise<{ id: string; role: Role }> {
   const auth = await authenticate(store, c.req.header('authorization'));
   if (!auth.ok) throw new ProblemError(auth.reason);
   c.set('principal', { id: auth.id, role: auth.role });
-  if (!allowed(auth.role)) throw new ProblemError('forbidden');
+  if (!may(auth.role, route)) throw new ProblemError('forbidden');
   return { id: auth.id, role: auth.role };
 }
 

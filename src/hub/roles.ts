@@ -35,3 +35,26 @@ export function roleName(r: Role): string {
       ? `producer:${r.producer}`
       : `researcher:${r.study}`;
 }
+
+export type RoleKind = Role['kind'];
+
+/**
+ * Who may call what: the single table the routes enforce and protocols/hub-v1.md shows (generated).
+ * Rows are `METHOD path`; a producer reads only its own extracts' status.
+ */
+export const ACCESS = {
+  'GET /v1/health': 'public',
+  'GET /v1/openapi.json': 'public',
+  'GET /v1/docs': 'public',
+  'POST /v1/extracts': ['producer'],
+  'GET /v1/extracts/{id}': ['admin', 'producer'],
+  'GET /v1/extracts': ['admin'],
+  'GET /v1/audit': ['admin'],
+  'GET /v1/audit/verify': ['admin'],
+} as const satisfies Record<string, 'public' | readonly RoleKind[]>;
+export type RouteKey = keyof typeof ACCESS;
+
+export function may(role: Role, route: RouteKey): boolean {
+  const a: 'public' | readonly RoleKind[] = ACCESS[route];
+  return a === 'public' || a.includes(role.kind);
+}

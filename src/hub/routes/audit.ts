@@ -42,7 +42,6 @@ const problems = {
 };
 
 export function auditRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
-  const admin = (c: HubContext) => requireRole(c, deps.store, (r) => r.kind === 'admin');
   app.openapi(
     createRoute({
       method: 'get',
@@ -64,7 +63,7 @@ export function auditRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await admin(c as HubContext);
+      await requireRole(c as HubContext, deps.store, 'GET /v1/audit');
       const q = c.req.valid('query');
       return c.json({ entries: await readAudit(deps.store, { after: q.after, limit: q.limit }) }, 200);
     },
@@ -84,7 +83,7 @@ export function auditRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await admin(c as HubContext);
+      await requireRole(c as HubContext, deps.store, 'GET /v1/audit/verify');
       const r = await verifyAudit(deps.store);
       return c.json(
         r.ok

@@ -71,7 +71,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(c as HubContext, deps.store, (r) => r.kind === 'producer');
+      const who = await requireRole(c as HubContext, deps.store, 'POST /v1/extracts');
       if (who.role.kind !== 'producer') throw new ProblemError('forbidden');
       const len = c.req.header('content-length');
       const { receipt, duplicate } = await ingest(deps, {
@@ -112,11 +112,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(
-        c as HubContext,
-        deps.store,
-        (r) => r.kind === 'admin' || r.kind === 'producer',
-      );
+      const who = await requireRole(c as HubContext, deps.store, 'GET /v1/extracts/{id}');
       const receipt = await getReceipt(deps.store, c.req.valid('param').id);
       // a producer learns nothing about other producers' extracts, not even that they exist
       if (!receipt || (who.role.kind === 'producer' && who.role.producer !== receipt.producer)) {
@@ -142,7 +138,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await requireRole(c as HubContext, deps.store, (r) => r.kind === 'admin');
+      await requireRole(c as HubContext, deps.store, 'GET /v1/extracts');
       const rows = await deps.store.read('SELECT id FROM extracts ORDER BY received_at DESC');
       const extracts = [];
       for (const r of rows) {
