@@ -15,19 +15,31 @@ export const HubConfig = z
   .object({
     listen: z
       .object({
-        host: z.string().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535).default(8787),
+        host: z
+          .string()
+          .min(1)
+          .default('127.0.0.1')
+          .describe('address to listen on (behind a TLS reverse proxy)'),
+        port: z.number().int().min(0).max(65535).default(8787).describe('TCP port (0: any free port)'),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8787 }),
     /** the DuckDB file */
-    database: z.string().min(1).default('hub.duckdb'),
+    database: z.string().min(1).default('hub.duckdb').describe('the DuckDB file'),
     /** staging area for uploads; on the same file system as nothing in particular, but large enough */
-    data_dir: z.string().min(1).default('data'),
+    data_dir: z
+      .string()
+      .min(1)
+      .default('data')
+      .describe('staging area for uploads (needs room for the largest extract)'),
     secrets: z
       .object({
-        hub_key: z.string().min(1).default('secrets/hub.key'),
-        seal_key: z.string().min(1).default('secrets/hub-seal.key'),
+        hub_key: z.string().min(1).default('secrets/hub.key').describe('K_hub, 64 hex digits, mode 0600'),
+        seal_key: z
+          .string()
+          .min(1)
+          .default('secrets/hub-seal.key')
+          .describe('X25519 sealing secret key (JSON), mode 0600'),
       })
       .strict()
       .default({ hub_key: 'secrets/hub.key', seal_key: 'secrets/hub-seal.key' }),
@@ -37,8 +49,12 @@ export const HubConfig = z
           .number()
           .int()
           .min(1024)
-          .default(8 * GiB),
-        allow_unsealed: z.boolean().default(false),
+          .default(8 * GiB)
+          .describe('largest accepted upload body, bytes'),
+        allow_unsealed: z
+          .boolean()
+          .default(false)
+          .describe('accept plain tar bundles (policy: sealed only by default)'),
       })
       .strict()
       .default({ max_upload_bytes: 8 * GiB, allow_unsealed: false }),
@@ -47,8 +63,9 @@ export const HubConfig = z
         memory_limit: z
           .string()
           .regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/)
-          .default('1GB'),
-        threads: z.number().int().min(1).max(64).default(2),
+          .default('1GB')
+          .describe('DuckDB memory limit (it spills to disk beyond)'),
+        threads: z.number().int().min(1).max(64).default(2).describe('DuckDB worker threads'),
       })
       .strict()
       .default({ memory_limit: '1GB', threads: 2 }),
@@ -138,4 +155,28 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
 export function defaultConfigText(): string {
   const c = HubConfig.parse({});
   return `${JSON.stringify(c, null, 2)}\n`;
+}
+
+/** Every setting as documentation rows: dotted path, default, environment variable, description. */
+export function settingRows(): { path: string; default: unknown; env: string | null; description: string }[] {
+  const defaults = HubConfig.parse({}) as unknown as Record<string, unknown>;
+  const rows: { path: string; default: unknown; env: string | null; description: string }[] = [];
+  const walk = (schema: z.ZodType, path: string[]) => {
+    let s: z.ZodType = schema;
+    while (s instanceof z.ZodDefault) s = s.def.innerType as z.ZodType;
+    if (s instanceof z.ZodObject) {
+      for (const [k, v] of Object.entries(s.shape)) walk(v as z.ZodType, [...path, k]);
+      return;
+    }
+    let value: unknown = defaults;
+    for (const k of path) value = (value as Record<string, unknown>)[k];
+    rows.push({
+      path: path.join('.'),
+      default: value,
+      env: ENV_OVERRIDES.find((o) => o.path.join('.') === path.join('.'))?.name ?? null,
+      description: schema.description ?? '',
+    });
+  };
+  walk(HubConfig, []);
+  return rows;
 }
