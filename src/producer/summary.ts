@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Manifest } from '../core/manifest.js';
 
-export function formatSummary(m: Manifest, dir: string): string {
+export function formatSummary(m: Manifest, dir: string, sealed = false): string {
   const c = m.counts;
   const kept = c.input_rows - c.rejected_rows;
   // coverage is counted per identity row of the extract
@@ -20,7 +20,9 @@ export function formatSummary(m: Manifest, dir: string): string {
     `  NIR classes of identities: ${classes}`,
     `  secondary identity key on ${pct(m.coverage.with_idkey)}% of identities; CLK ${m.parameters.clk.l} bits`,
     `  key fingerprint ${m.key_fingerprint}`,
-    `  to upload: ${join(dir, 'manifest.json')}, ${join(dir, 'extract.parquet')}, ${join(dir, 'events.parquet')}`,
+    sealed
+      ? `  to upload (ldh-link upload ${dir}): ${join(dir, 'extract.sealed')}, sealed to the hub's key`
+      : `  to upload (ldh-link upload ${dir}): ${join(dir, 'manifest.json')}, ${join(dir, 'extract.parquet')}, ${join(dir, 'events.parquet')}`,
     `  stays here: ${join(dir, 'rejects.csv')}, ${join(dir, 'record-map.csv')}`,
     '',
   ].join('\n');

@@ -100,6 +100,6 @@ export const pseudonymiseCommand = defineCommand({
         bar.update(rows);
       },
     }).finally(() => bar?.stop());
-    process.stderr.write(formatSummary(result.manifest, result.dir));
+    process.stderr.write(formatSummary(result.manifest, result.dir, a['seal-to'] !== undefined));
   }),
 });
