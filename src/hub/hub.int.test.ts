@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../core/bytes.js';
 import { rekeyBlockKey, rekeyPseudonym } from '../core/rekey.js';
 import { x25519KeyPair } from '../core/seal.js';
+import { sha256File } from '../extract/sha256-file.js';
 import { readHubKey } from '../shared/key-files.js';
 import { PROBLEMS } from './problems.js';
 import { ACCESS } from './roles.js';
@@ -294,6 +295,47 @@ describe('ingest', () => {
         ),
       }),
     },
+    {
+      code: 'manifest-invalid',
+      make: async () => {
+        const d = await tamperedExtract(h, good, 'extra-field', (m) => {
+          m.created_at = '2026-07-06T00:00:00.000Z';
+          m.comment = 'a field the schema does not know';
+        });
+        return { body: await sealedOf(h, d) };
+      },
+    },
+    {
+      code: 'producer-not-registered',
+      make: async () => {
+        const d = await tamperedExtract(h, good, 'as-pe', (m) => {
+          m.producer = 'pe';
+          m.source = 'pe';
+        });
+        return { body: await sealedOf(h, d), token: h.tokens['producer:pe'] };
+      },
+    },
+    {
+      code: 'schema-mismatch',
+      make: async () => {
+        // a real Parquet file without the `sex` column, with a manifest that vouches for it
+        const d = await tamperedExtract(h, good, 'schema', () => undefined);
+        const db = await DuckDBInstance.create(':memory:');
+        const c = await db.connect();
+        const src = join(good, 'extract.parquet');
+        const dst = join(d, 'extract.parquet');
+        await c.run(`COPY (SELECT * EXCLUDE (sex) FROM read_parquet('${src}')) TO '${dst}' (FORMAT parquet)`);
+        c.closeSync();
+        db.closeSync();
+        const { sha256, bytes } = await sha256File(dst);
+        const d2 = await tamperedExtract(h, d, 'schema2', (m) => {
+          m.created_at = '2026-07-07T00:00:00.000Z';
+          m.files.identities.sha256 = sha256;
+          m.files.identities.bytes = bytes;
+        });
+        return { body: await sealedOf(h, d2) };
+      },
+    },
   ];
 
   for (const [i, t] of refusals.entries()) {
@@ -435,5 +477,61 @@ describe('what the hub keeps and says', () => {
       expect(audit.toLowerCase()).not.toContain(s.toLowerCase());
     }
     for (const line of h.logs) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('limits and policy', () => {
+  let small: TestHub;
+  beforeAll(async () => {
+    small = await createTestHub({ ingest: { max_upload_bytes: 16_000, allow_unsealed: true } });
+    await small.start();
+  });
+  afterAll(async () => {
+    await small.stop();
+  });
+
+  it('refuses an oversized body, declared or streamed, and stores nothing', async () => {
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `B${i},,Nom${i},,Prenom${i},19${50 + (i % 40)}0${1 + (i % 9)}1${i % 10},M,75056,20230115,,cdi,full,C,75,2000`,
+    );
+    const d = await makeExtract(small, 'big', { created: new Date('2026-06-01T00:00:00Z'), rows });
+    const body = await sealedOf(small, d);
+    expect(body.length).toBeGreaterThan(16_000);
+    const declared = await post(small, body);
+    expect([declared.status, declared.json.code]).toEqual([413, 'payload-too-large']);
+    // no Content-Length: the hub counts while streaming
+    const streamed = await fetch(`${small.url}/v1/extracts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${small.tokens['producer:dsn']}`,
+        'content-type': 'application/vnd.ldh-link.sealed',
+      },
+      body: new ReadableStream({
+        start(ctl) {
+          for (let i = 0; i < body.length; i += 4096) ctl.enqueue(body.subarray(i, i + 4096));
+          ctl.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const list = await fetch(`${small.url}/v1/extracts`, {
+      headers: { authorization: `Bearer ${small.tokens.admin}` },
+    });
+    expect(((await list.json()) as { extracts: unknown[] }).extracts).toEqual([]);
+  });
+
+  it('accepts a plain tar bundle where the policy allows it', async () => {
+    const d = await makeExtract(small, 'tiny', {
+      created: new Date('2026-06-02T00:00:00Z'),
+      rows: ['A9,185077505612323,Dupont,,Jean,19850712,M,75056,20230115,,cdi,full,C,75,2450.50'],
+    });
+    const tar = await tarOf(d);
+    expect(tar.length).toBeLessThan(16_000);
+    const r = await post(small, tar, { type: 'application/x-tar' });
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ sealed: false, identities: 1, events: 1 });
   });
 });
