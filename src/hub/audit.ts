@@ -20,13 +20,16 @@ export const AUDIT_ACTIONS = {
   'hub.initialised': 'admin init created the secrets and the database; detail: sealing key id',
   'hub.started': 'the service started; detail: tool version',
   'hub.stopped': 'the service stopped cleanly',
-  'producer.pinned': "a producer's signing key and linkage-key fingerprint were pinned; detail: key id, fingerprint",
+  'producer.pinned':
+    "a producer's signing key and linkage-key fingerprint were pinned; detail: key id, fingerprint",
   'producer.repinned': 'the pin of a producer was replaced (key rotation); detail: new key id, fingerprint',
   'token.created': 'a token was created; target: token id; detail: role',
   'token.revoked': 'a token was revoked; target: token id',
-  'extract.accepted': 'an extract was loaded; target: extract id; detail: producer, identities, events, bytes, sealed, superseded',
+  'extract.accepted':
+    'an extract was loaded; target: extract id; detail: producer, identities, events, bytes, sealed, superseded',
   'extract.duplicate': 'an extract already loaded was sent again; nothing stored; detail: producer, bytes',
-  'extract.refused': 'an upload was refused; target: extract id when known; detail: producer, problem code, bytes, request id',
+  'extract.refused':
+    'an upload was refused; target: extract id when known; detail: producer, problem code, bytes, request id',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
