@@ -3,13 +3,23 @@ import { describe, expect, it } from 'vitest';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 
+function reference(vectors: string) {
+  return spawnSync('python3', ['protocols/reference/ldh_link_v1.py', vectors], {
+    encoding: 'utf8',
+    cwd: new URL('..', import.meta.url).pathname,
+  });
+}
+
 describe('independent Python implementation (protocols/reference)', () => {
   it.skipIf(!python)('reproduces every test vector', () => {
-    const r = spawnSync('python3', ['protocols/reference/ldh_link_v1.py', 'protocols/test-vectors-v1.json'], {
-      encoding: 'utf8',
-      cwd: new URL('..', import.meta.url).pathname,
-    });
+    const r = reference('protocols/test-vectors-v1.json');
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^conformance ok checks=\d{4,}$/);
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!python)('reproduces every hub test vector (re-keying, audit chain)', () => {
+    const r = reference('protocols/test-vectors-hub-v1.json');
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^conformance ok checks=\d{3,}$/);
     expect(r.status).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Independent Python reference implementation of the ldh-link protocol v1 (producer side).
+"""Independent Python reference implementation of the ldh-link protocol v1 (producer side and hub
+re-keying / audit chain).
 
 What it is
     A second, independent implementation of the producer-side computations of
@@ -11,16 +12,29 @@ What it is
     Ed25519 itself is not implemented (it is not in the Python standard library):
     for the manifest only the canonical signed bytes are recomputed.
 
+    Hub side (``protocols/hub-v1.md``): the hub subkeys K_hub,purpose and the
+    HMAC pad blocks the hub binds in SQL, the re-keying of the NIR pseudonym, the
+    identity key and the blocking keys (§6), the audit entry hash and the
+    verification of the hash chain against a recorded head (§7).
+
 How it was written
     From ``protocols/protocol-v1.md`` and ``protocols/test-vectors-v1.json`` only,
     without reading the TypeScript implementation (``src/``, ``scripts/``), to test
     the document's claim that the protocol can be re-implemented from it alone.
+    The hub part was written from ``protocols/hub-v1.md`` §6–7 (its author had
+    also read ``src/core/rekey.ts`` and ``src/core/audit-chain.ts``); where the
+    text is silent — which problem the verifier names when an entry shows several,
+    and which seq a cut tail is reported at — ``verify_audit_chain`` says so and
+    follows the vectors' expected results.
     Python 3.11 standard library only.
 
 How to run it
     python3 protocols/reference/ldh_link_v1.py protocols/test-vectors-v1.json
+    python3 protocols/reference/ldh_link_v1.py protocols/test-vectors-hub-v1.json
 
-    It checks every item of the vectors file, prints one line per failed check
+    The hub file is recognised by its ``format`` item
+    (``"ldh-link/test-vectors-hub"``); any other file is read as the producer
+    vectors. It checks every item of the vectors file, prints one line per failed check
     (case name and what differs) and ends with ``conformance ok checks=<n>``
     (exit 0) or ``conformance FAILED failures=<f> checks=<n>`` (exit 1).
 """
@@ -662,6 +676,149 @@ def manifest_parameters() -> dict:
 
 
 # ---------------------------------------------------------------------------
+# Hub side (hub-v1.md §6 re-keying, §7 audit log)
+# ---------------------------------------------------------------------------
+
+# hub-v1.md §1, "hub-parameters" table.
+HUB_KEY_BYTES = 32
+HUB_INFO_PREFIX = "ldh-link/1/hub/"
+HUB_PURPOSES = ["nir", "idkey", "block"]
+REKEYED_BLOCK_KEY_BYTES = 8
+AUDIT_CONTEXT = b"ldh-link/1 audit\n"
+AUDIT_GENESIS_HASH = "0" * 64
+
+# §7, actions table.
+AUDIT_ACTIONS = [
+    "hub.initialised", "hub.started", "hub.stopped", "producer.pinned", "producer.repinned",
+    "token.created", "token.revoked", "extract.accepted", "extract.duplicate", "extract.refused",
+]
+AUDIT_OUTCOMES = ["ok", "refused", "error"]
+# §7: "`actor` is `token:<id>`, `cli` or `system`"; the id is the 16 hex of §1's token format
+# `ldh_<16 hex>_<43 base64url>` (assumed: §7 does not say what <id> is).
+_AUDIT_ACTOR = re.compile(r"cli|system|token:[0-9a-f]{16}")
+# §7: "`at` is the UTC time in ISO 8601 with milliseconds" (written with a Z: assumed).
+_AUDIT_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+_AUDIT_HASHED_FIELDS = ["seq", "at", "actor", "action", "target", "outcome", "detail", "prev"]
+
+
+def hub_subkey(k_hub: bytes, purpose: str) -> bytes:
+    """§6: K_hub,purpose = HKDF-SHA-256(IKM = K_hub, salt = "ldh-link/1", info = "ldh-link/1/hub/" ‖ purpose, L = 32)."""
+    if len(k_hub) != HUB_KEY_BYTES:
+        raise ValueError("K_hub must be 32 bytes")
+    return hkdf_sha256(k_hub, HKDF_SALT, (HUB_INFO_PREFIX + purpose).encode("utf-8"), 32)
+
+
+def hmac_pad_blocks(k: bytes):
+    """RFC 2104: the key zero-padded to the 64-byte block, XOR 0x36 (ipad) and 0x5c (opad)."""
+    if len(k) > 64:
+        raise ValueError("keys longer than a block are hashed first (not used by the hub)")
+    k = k + bytes(64 - len(k))
+    return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
+
+
+def hmac_via_pads(ipad: bytes, opad: bytes, m: bytes) -> bytes:
+    """§6, the form computed inside DuckDB: sha256(opad ‖ unhex(sha256(ipad ‖ m)))."""
+    return hashlib.sha256(opad + hashlib.sha256(ipad + m).digest()).digest()
+
+
+def rekey_pseudonym(sub: bytes, p1):
+    """§6: nir_p2 = HMAC(K_hub,nir, nir_p1), idkey_p2 = HMAC(K_hub,idkey, idkey); null stays null."""
+    if p1 is None:
+        return None
+    if len(p1) != 32:
+        raise ValueError("a pseudonym has 32 bytes")
+    return hmac_sha256(sub, p1)
+
+
+def rekey_block_key(sub_block: bytes, received: str) -> str:
+    """§6: pass ‖ ":" ‖ hex(HMAC(K_hub,block, UTF-8 of the received key "pass:hex")[0..8))."""
+    pass_name, colon, _ = received.partition(":")
+    if not colon or not pass_name:
+        raise ValueError("a blocking key is <pass>:<hex>")
+    return pass_name + ":" + hmac_sha256(sub_block, received.encode("utf-8"))[:REKEYED_BLOCK_KEY_BYTES].hex()
+
+
+def audit_canonical_json(entry: dict) -> str:
+    """§7: JCS({seq, at, actor, action, target, outcome, detail, prev}) — every field but the hash."""
+    return jcs({k: entry[k] for k in _AUDIT_HASHED_FIELDS})
+
+
+def audit_hash(entry: dict) -> str:
+    """§7: hash = SHA-256( UTF-8("ldh-link/1 audit\n") ‖ JCS({...}) ), hex."""
+    return hashlib.sha256(AUDIT_CONTEXT + audit_canonical_json(entry).encode("utf-8")).hexdigest()
+
+
+def audit_entry_problems(entry: dict):
+    """What §7 says of each field, other than the chain: a list of complaints (empty when none)."""
+    out = []
+    if sorted(entry) != sorted(_AUDIT_HASHED_FIELDS + ["hash"]):
+        out.append("fields are %s" % sorted(entry))
+        return out
+    if not (isinstance(entry["seq"], int) and entry["seq"] >= 1):
+        out.append("seq counts from 1")
+    if not (isinstance(entry["at"], str) and _AUDIT_AT.fullmatch(entry["at"])):
+        out.append("at is not UTC ISO 8601 with milliseconds")
+    if not (isinstance(entry["actor"], str) and _AUDIT_ACTOR.fullmatch(entry["actor"])):
+        out.append("actor is not token:<id>, cli or system")
+    if entry["action"] not in AUDIT_ACTIONS:
+        out.append("action %r is not in the §7 table" % entry["action"])
+    if not (entry["target"] is None or isinstance(entry["target"], str)):
+        out.append("target is neither a string nor null")
+    if entry["outcome"] not in AUDIT_OUTCOMES:
+        out.append("outcome is not ok, refused or error")
+    d = entry["detail"]
+    if not isinstance(d, dict) or any(isinstance(x, (dict, list)) for x in d.values()):
+        out.append("detail is not a flat object")
+    for k in ("prev", "hash"):
+        if not (isinstance(entry[k], str) and re.fullmatch(r"[0-9a-f]{64}", entry[k])):
+            out.append("%s is not 64 lower-case hex digits" % k)
+    return out
+
+
+def verify_audit_chain(entries, head=None) -> dict:
+    """§7: recompute the chain in the order given and name the first broken entry.
+
+    ``head`` is the recorded (seq, hash), or None when there is none (then a cut
+    tail cannot be seen). Returns {"ok": True, "entries", "head", "beyond_head"}
+    or {"ok": False, "problem", "seq"}.
+
+    Not in the text: which problem is named when an entry shows several (a deleted
+    entry leaves both a seq gap and a wrong prev). The order used here — repeat,
+    backwards, hash, gap, link — is the one the vectors' expected results imply.
+    Also not in the text: the seq named for a head-mismatch when the head's seq is
+    never reached (here: the last seq present, 0 if none).
+    """
+    prev_hash, prev_seq, n = AUDIT_GENESIS_HASH, 0, 0
+    reached = head is None or head["seq"] == 0
+
+    def broken(problem, seq):
+        return {"ok": False, "problem": problem, "seq": seq}
+
+    for e in entries:
+        n += 1
+        seq = e["seq"]
+        if seq == prev_seq:
+            return broken("sequence-repeat", seq)
+        if seq < prev_seq:
+            return broken("sequence-order", seq)
+        if audit_hash(e) != e["hash"]:
+            return broken("edited", seq)
+        if seq != prev_seq + 1:
+            return broken("sequence-gap", seq)
+        if e["prev"] != prev_hash:
+            return broken("link-broken", seq)
+        if head is not None and seq == head["seq"]:
+            if e["hash"] != head["hash"]:
+                return broken("head-mismatch", seq)
+            reached = True
+        prev_hash, prev_seq = e["hash"], seq
+    if not reached:
+        return broken("head-mismatch", prev_seq)
+    return {"ok": True, "entries": n, "head": prev_hash,
+            "beyond_head": prev_seq - head["seq"] if head is not None else 0}
+
+
+# ---------------------------------------------------------------------------
 # Conformance check against test-vectors-v1.json
 # ---------------------------------------------------------------------------
 
@@ -734,9 +891,7 @@ def check_case(c: Checker, keys: Keys, case: dict):
     c.eq(name, "blocking_keys", case["blocking_keys"], blocking_keys(keys, parts))
 
 
-def run(path: str) -> int:
-    with open(path, encoding="utf-8") as f:
-        v = json.load(f)
+def run_v1(v: dict) -> Checker:
     c = Checker()
     for k in sorted(set(v) - _TOP_KEYS):
         c.fail("file", "unknown top-level item %r not checked" % k)
@@ -793,7 +948,117 @@ def run(path: str) -> int:
          um.get("signing_key_id"), hashlib.sha256(pub).digest()[:8].hex())
     c.eq("manifest_signature", "signature is 64 bytes (Ed25519 not verified here)", 64,
          len(base64.b64decode(ms["signature_base64"])))
+    return c
 
+
+# ---------------------------------------------------------------------------
+# Conformance check against test-vectors-hub-v1.json
+# ---------------------------------------------------------------------------
+
+HUB_VECTORS_FORMAT = "ldh-link/test-vectors-hub"
+_HUB_TOP_KEYS = {"description", "format", "protocol_version", "test_hub_key_hex", "parameters", "subkeys",
+                 "rekey_pseudonyms", "rekey_block_keys", "audit_chain", "audit_tamper_cases"}
+
+
+def _check_audit_report(c: Checker, where: str, expected: dict, got: dict):
+    for k in sorted(set(expected) | set(got)):
+        c.eq(where, "verify: %s" % k, expected.get(k, "<absent>"), got.get(k, "<absent>"))
+
+
+def run_hub(v: dict) -> Checker:
+    c = Checker()
+    for k in sorted(set(v) - _HUB_TOP_KEYS):
+        c.fail("file", "unknown top-level item %r not checked" % k)
+    c.eq("file", "protocol_version", v["protocol_version"], PROTOCOL_VERSION)
+
+    k_hub = bytes.fromhex(v["test_hub_key_hex"])
+    c.eq("file", "test hub key length", HUB_KEY_BYTES, len(k_hub))
+    c.eq("file", "test hub key is not all zeros", True, any(k_hub))
+
+    c.eq("parameters", "all", {
+        "hkdf_salt": HKDF_SALT.decode("utf-8"),
+        "hkdf_info_prefix": HUB_INFO_PREFIX,
+        "purposes": HUB_PURPOSES,
+        "rekeyed_block_key_bytes": REKEYED_BLOCK_KEY_BYTES,
+        "audit_context": AUDIT_CONTEXT.decode("utf-8"),
+        "audit_genesis_hash": AUDIT_GENESIS_HASH,
+    }, v["parameters"])
+
+    # §6 subkeys and the pad blocks the hub binds as statement parameters
+    sub = {p: hub_subkey(k_hub, p) for p in HUB_PURPOSES}
+    pads = {p: hmac_pad_blocks(sub[p]) for p in HUB_PURPOSES}
+    c.eq("subkeys", "purposes", sorted(HUB_PURPOSES), sorted(v["subkeys"]))
+    for p in HUB_PURPOSES:
+        exp = v["subkeys"].get(p, {})
+        c.eq("subkeys", "%s key" % p, exp.get("key_hex"), sub[p].hex())
+        c.eq("subkeys", "%s ipad" % p, exp.get("ipad_hex"), pads[p][0].hex())
+        c.eq("subkeys", "%s opad" % p, exp.get("opad_hex"), pads[p][1].hex())
+
+    # §6 nir_p2 and idkey_p2, by HMAC and by the two-pad form
+    for case in v["rekey_pseudonyms"]:
+        name = "rekey %s" % case.get("name", "?")
+        for purpose, k_in, k_out in (("nir", "nir_p1_hex", "nir_p2_hex"), ("idkey", "idkey_hex", "idkey_p2_hex")):
+            raw = None if case[k_in] is None else bytes.fromhex(case[k_in])
+            if raw is not None:
+                c.eq(name, "%s input is 32 bytes" % k_in, 32, len(raw))
+            c.eq(name, k_out, case[k_out], _hex_or_none(rekey_pseudonym(sub[purpose], raw)))
+            if raw is not None:
+                c.eq(name, "%s by sha256(opad ‖ sha256(ipad ‖ m))" % k_out, case[k_out],
+                     hmac_via_pads(pads[purpose][0], pads[purpose][1], raw).hex())
+
+    # §6 blocking keys: every pass of protocol-v1.md §5 appears
+    seen = set()
+    for b in v["rekey_block_keys"]:
+        received = b["received"]
+        where = "rekey block %s" % received
+        pass_name = received.partition(":")[0]
+        seen.add(pass_name)
+        c.eq(where, "received is <pass>:<16 hex> with a §5 pass", True,
+             pass_name in BLOCKING_PASSES and re.fullmatch(r"[a-z-]+:[0-9a-f]{16}", received) is not None)
+        c.eq(where, "rekeyed", b["rekeyed"], rekey_block_key(sub["block"], received))
+        mac = hmac_via_pads(pads["block"][0], pads["block"][1], received.encode("utf-8"))
+        c.eq(where, "rekeyed by the two-pad form", b["rekeyed"], pass_name + ":" + mac[:8].hex())
+    c.eq("rekey block", "passes covered", sorted(BLOCKING_PASSES), sorted(seen))
+
+    # §7 the chain: canonical JSON, hashes, links, then verification against the head
+    ac = v["audit_chain"]
+    entries = [x["entry"] for x in ac["entries"]]
+    prev = AUDIT_GENESIS_HASH
+    for i, x in enumerate(ac["entries"]):
+        e = x["entry"]
+        where = "audit entry %d" % (i + 1)
+        for msg in audit_entry_problems(e):
+            c.fail(where, msg)
+        c.eq(where, "seq", i + 1, e["seq"])
+        c.eq(where, "canonical_json", x["canonical_json"], audit_canonical_json(e))
+        # JCS equals Python's json.dumps(sort_keys, no white space) for these entries (ASCII, integers)
+        c.eq(where, "json.dumps form equals JCS form", x["canonical_json"], json.dumps(
+            {k: e[k] for k in _AUDIT_HASHED_FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+        c.eq(where, "hash", e["hash"], audit_hash(e))
+        c.eq(where, "prev", prev, e["prev"])
+        prev = e["hash"]
+    c.eq("audit chain", "actors", ["cli", "system", "token"],
+         sorted({e["actor"].partition(":")[0] for e in entries}))
+    c.eq("audit chain", "head", {"seq": len(entries), "hash": prev}, ac["head"])
+    _check_audit_report(c, "audit chain", ac["expected"], verify_audit_chain(entries, ac["head"]))
+
+    # §7 tamper cases: the first broken entry and its problem
+    problems = set()
+    for t in v["audit_tamper_cases"]:
+        where = "tamper %s" % t.get("name", "?")
+        _check_audit_report(c, where, t["expected"], verify_audit_chain(t["entries"], t["head"]))
+        if not t["expected"]["ok"]:
+            problems.add(t["expected"]["problem"])
+    c.eq("tamper", "every §7 problem is exercised",
+         sorted(["edited", "link-broken", "sequence-gap", "sequence-repeat", "sequence-order", "head-mismatch"]),
+         sorted(problems))
+    return c
+
+
+def run(path: str) -> int:
+    with open(path, encoding="utf-8") as f:
+        v = json.load(f)
+    c = run_hub(v) if v.get("format") == HUB_VECTORS_FORMAT else run_v1(v)
     if c.failures:
         print("conformance FAILED failures=%d checks=%d" % (c.failures, c.checks))
         return 1
@@ -803,7 +1068,8 @@ def run(path: str) -> int:
 
 def main(argv):
     if len(argv) != 2:
-        print("usage: python3 %s protocols/test-vectors-v1.json" % argv[0], file=sys.stderr)
+        print("usage: python3 %s protocols/test-vectors-v1.json | protocols/test-vectors-hub-v1.json"
+              % argv[0], file=sys.stderr)
         return 2
     return run(argv[1])
 

@@ -1,5 +1,5 @@
 /**
- * Re-keying at the hub — hub protocol §4. The hub never keeps a producer's pseudonym P1: on ingest each
+ * Re-keying at the hub — hub protocol §6. The hub never keeps a producer's pseudonym P1: on ingest each
  * one becomes P2 = HMAC-SHA-256(K_hub,purpose, P1), so that neither a producer's table nor a copy of the
  * hub's database can be joined to the other by one party alone (two layers, as France's FOIN does).
  *

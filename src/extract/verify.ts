@@ -10,6 +10,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { type ColumnSpec, eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
 import { Manifest, verifyManifestSignature } from '../core/manifest.js';
+import { NIR_CLASSES } from '../core/nir.js';
 import { NORMALISATION_VERSION, PROTOCOL_VERSION } from '../core/params.js';
 import { type PublicKeyFile, publicKeyBytes } from '../core/signing-keys.js';
 import { sha256File } from './sha256-file.js';
@@ -112,9 +113,12 @@ export async function checkParquet(conn: DuckDBConnection, dir: string, manifest
       `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(clk) <> ${manifest.parameters.clk.l / 8}), ` +
       `(SELECT count(*) FROM read_parquet(${evs}) e ANTI JOIN read_parquet(${ids}) i USING (rid)), ` +
       `(SELECT count(*) - count(DISTINCT rid) FROM read_parquet(${ids})), ` +
-      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(nir_p1) <> 32 OR octet_length(idkey) <> 32)`,
+      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(nir_p1) <> 32 OR octet_length(idkey) <> 32), ` +
+      `(SELECT count(*) FROM (SELECT unnest(block_keys) AS k FROM read_parquet(${ids})) ` +
+      `WHERE NOT regexp_full_match(k, '[a-z0-9-]+:[0-9a-f]{${2 * manifest.parameters.blocking.key_bytes}}')), ` +
+      `(SELECT count(*) FROM read_parquet(${ids}) WHERE nir_class NOT IN (${NIR_CLASSES.map((c) => `'${c}'`).join(', ')}))`,
   );
-  const [nIds, nEvs, badClk, orphans, dupRid, badP1] = (r.getRows()[0] ?? []).map(Number);
+  const [nIds, nEvs, badClk, orphans, dupRid, badP1, badBlock, badClass] = (r.getRows()[0] ?? []).map(Number);
   if (nIds !== manifest.files.identities.rows || nIds !== manifest.counts.identities) {
     throw new LdhError('EXTRACT_COUNT_MISMATCH', 'extract.parquet row count differs from the manifest');
   }
@@ -123,6 +127,14 @@ export async function checkParquet(conn: DuckDBConnection, dir: string, manifest
   }
   if (badClk !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClk} CLKs do not have l/8 bytes`);
   if (badP1 !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badP1} pseudonyms do not have 32 bytes`);
+  if (badBlock !== 0) {
+    throw new LdhError(
+      'EXTRACT_SCHEMA_INVALID',
+      `${badBlock} blocking keys are not <pass>:<hex> of the declared length`,
+    );
+  }
+  if (badClass !== 0)
+    throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClass} NIR classes are not of protocol v1`);
   if (orphans !== 0 || dupRid !== 0) {
     throw new LdhError('EXTRACT_SCHEMA_INVALID', 'events reference unknown identities or rids repeat');
   }

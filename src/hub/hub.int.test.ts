@@ -336,6 +336,29 @@ describe('ingest', () => {
         return { body: await sealedOf(h, d2) };
       },
     },
+    {
+      code: 'schema-mismatch',
+      make: async () => {
+        // blocking keys without a pass: the re-keying could not keep the pass apart
+        const d = await tamperedExtract(h, good, 'blocks', () => undefined);
+        const db = await DuckDBInstance.create(':memory:');
+        const c = await db.connect();
+        const src = join(good, 'extract.parquet');
+        const dst = join(d, 'extract.parquet');
+        await c.run(
+          `COPY (SELECT * REPLACE (['0123456789abcdef']::VARCHAR[] AS block_keys) FROM read_parquet('${src}')) TO '${dst}' (FORMAT parquet)`,
+        );
+        c.closeSync();
+        db.closeSync();
+        const { sha256, bytes } = await sha256File(dst);
+        const d2 = await tamperedExtract(h, d, 'blocks2', (m) => {
+          m.created_at = '2026-07-08T00:00:00.000Z';
+          m.files.identities.sha256 = sha256;
+          m.files.identities.bytes = bytes;
+        });
+        return { body: await sealedOf(h, d2) };
+      },
+    },
   ];
 
   for (const [i, t] of refusals.entries()) {

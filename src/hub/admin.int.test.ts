@@ -1,0 +1,70 @@
+/** `admin init`, tokens and migrations on a real DuckDB file. */
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { LdhError } from '../core/errors.js';
+import { initHub, withHubStore } from './admin.js';
+import { SCHEMA_VERSION } from './migrations.js';
+import { parseRole } from './roles.js';
+import { Store } from './store.js';
+import { createTestHub } from './test-hub.js';
+import { authenticate, createToken, listTokens, revokeToken } from './tokens.js';
+
+describe('hub administration', () => {
+  it('init writes owner-only secrets and a migrated database, and refuses to run twice', async () => {
+    const h = await createTestHub();
+    for (const f of [h.config.secrets.hub_key, h.config.secrets.seal_key, h.config.database]) {
+      expect((await stat(f)).mode & 0o777).toBe(0o600);
+    }
+    await expect(initHub(h.configPath)).rejects.toThrow(/already exist/);
+    await withHubStore(h.configPath, async (store) => {
+      expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    });
+  });
+
+  it('stores only the SHA-256 of a token; revocation and unknown ids are refused', async () => {
+    const h = await createTestHub();
+    await withHubStore(h.configPath, async (store) => {
+      const t = await createToken(store, parseRole('researcher:study-1'), { actor: 'cli', label: 'alice' });
+      expect(t.token).toMatch(/^ldh_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+      const rows = await store.read('SELECT * FROM tokens WHERE id = $id', { id: t.id });
+      expect(JSON.stringify(rows)).not.toContain(t.token.slice(21));
+      expect(Buffer.from(rows[0]?.hash as Uint8Array).toString('hex')).toBe(
+        createHash('sha256').update(t.token).digest('hex'),
+      );
+      expect(await authenticate(store, `Bearer ${t.token}`)).toMatchObject({
+        ok: true,
+        role: { kind: 'researcher', study: 'study-1' },
+      });
+      await revokeToken(store, t.id, { actor: 'cli' });
+      expect(await authenticate(store, `Bearer ${t.token}`)).toEqual({ ok: false, reason: 'token-revoked' });
+      expect((await listTokens(store)).find((x) => x.id === t.id)).toMatchObject({
+        role: 'researcher:study-1',
+        label: 'alice',
+      });
+      await expect(revokeToken(store, '0123456789abcdef', { actor: 'cli' })).rejects.toThrow(LdhError);
+    });
+    expect(() => parseRole('researcher:Bad Study')).toThrow(LdhError);
+    expect(() => parseRole('producer:xyz')).toThrow(LdhError);
+  });
+
+  it('migrations are applied once; a database from a newer tool is refused', async () => {
+    const h = await createTestHub();
+    const path = h.config.database;
+    const s1 = await Store.open(path);
+    await s1.close();
+    const s2 = await Store.open(path);
+    const n = await s2.read('SELECT count(*) AS n FROM schema_migrations');
+    expect(Number(n[0]?.n)).toBe(SCHEMA_VERSION);
+    await s2.close();
+    const db = await DuckDBInstance.create(path);
+    const c = await db.connect();
+    await c.run(`INSERT INTO schema_migrations VALUES (${SCHEMA_VERSION + 1}, 'future', now())`);
+    c.closeSync();
+    db.closeSync();
+    await expect(Store.open(path)).rejects.toThrow(/newer/);
+    void join;
+  });
+});
