@@ -7,13 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LdhError } from '../core/errors.js';
-import {
-  createHubKeyFile,
-  createSealKeyFiles,
-  readHubKey,
-  readSealSecretKey,
-  sealPublicPath,
-} from '../shared/key-files.js';
+import { createHubKeyFile, createSealKeyFiles, readHubKey, readSealSecretKey } from '../shared/key-files.js';
 import { audit } from './audit.js';
 import { defaultConfigText, type HubConfig, loadConfig } from './config.js';
 import type { HubSecrets } from './ingest.js';
@@ -94,5 +88,3 @@ export async function withHubStore<T>(
     await store.close();
   }
 }
-
-export { sealPublicPath };

@@ -19,8 +19,6 @@ import { BUNDLE_FILES } from '../extract/bundle-pack.js';
 import { createUnsealStream } from '../extract/seal-stream.js';
 import { ProblemError } from './problems.js';
 
-export { MEDIA_SEALED, MEDIA_TAR } from '../extract/bundle-pack.js';
-export const BUNDLE_ENTRIES = BUNDLE_FILES;
 export type BundleEntry = (typeof BUNDLE_FILES)[number];
 const MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -57,7 +55,7 @@ function tarSink(dir: string, files: Partial<Record<BundleEntry, ReceivedFile>>)
   };
   extract.on('entry', (header, stream, next) => {
     const name = header.name as BundleEntry;
-    if (header.type !== 'file' || BUNDLE_ENTRIES[expected] !== name) {
+    if (header.type !== 'file' || BUNDLE_FILES[expected] !== name) {
       stream.resume();
       fail(new ProblemError('bad-bundle', `unexpected entry #${expected + 1} in the bundle`));
       return;
@@ -154,7 +152,7 @@ export async function receiveBundle(
   } catch (err) {
     throw asProblem(err);
   }
-  for (const name of BUNDLE_ENTRIES) {
+  for (const name of BUNDLE_FILES) {
     if (!files[name]) {
       throw new ProblemError(counted.n === 0 ? 'bad-bundle' : 'truncated-body', `the bundle has no ${name}`);
     }

@@ -20,10 +20,11 @@ import { eventColumns } from '../core/extract-schema.js';
 import type { Source } from '../core/fields.js';
 import type { Manifest } from '../core/manifest.js';
 import { type HubKey, hmacPads, hubSubkey, REKEYED_BLOCK_BYTES } from '../core/rekey.js';
+import { MEDIA_SEALED, MEDIA_TAR } from '../extract/bundle-pack.js';
 import { sqlString } from '../extract/sql.js';
 import { checkFiles, checkParquet, checkSignature, readManifest } from '../extract/verify.js';
 import { appendAudit, audit } from './audit.js';
-import { MEDIA_SEALED, MEDIA_TAR, receiveBundle } from './bundle.js';
+import { receiveBundle } from './bundle.js';
 import type { HubConfig } from './config.js';
 import { fault } from './fault.js';
 import type { Logger } from './log.js';
@@ -112,6 +113,11 @@ function toReceipt(r: Record<string, unknown>): Receipt {
     events: Number(r.events),
     bytes: Number(r.bytes),
   };
+}
+
+export async function listReceipts(store: Store): Promise<Receipt[]> {
+  const rows = await store.read(`SELECT ${receiptColumns} FROM extracts ORDER BY received_at DESC, id`);
+  return rows.map(toReceipt);
 }
 
 export async function getReceipt(store: Store, id: string): Promise<Receipt | undefined> {

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { fromHex } from '../core/bytes.js';
-import type { Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
 import { type Manifest, signManifest, type UnsignedManifest } from '../core/manifest.js';
 import { sealBytes } from '../core/seal.js';
@@ -166,5 +165,3 @@ export async function post(
     type: r.headers.get('content-type'),
   };
 }
-
-export type { Source };

@@ -4,9 +4,9 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { SOURCES } from '../../core/fields.js';
+import { MEDIA_SEALED, MEDIA_TAR } from '../../extract/bundle-pack.js';
 import { type HubContext, type HubDeps, type HubEnv, requireRole } from '../app.js';
-import { MEDIA_SEALED, MEDIA_TAR } from '../bundle.js';
-import { getReceipt, ingest } from '../ingest.js';
+import { getReceipt, ingest, listReceipts } from '../ingest.js';
 import { ProblemError, ProblemSchema } from '../problems.js';
 
 export const ReceiptSchema = z
@@ -139,13 +139,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
     }),
     async (c) => {
       await requireRole(c as HubContext, deps.store, 'GET /v1/extracts');
-      const rows = await deps.store.read('SELECT id FROM extracts ORDER BY received_at DESC');
-      const extracts = [];
-      for (const r of rows) {
-        const receipt = await getReceipt(deps.store, String(r.id));
-        if (receipt) extracts.push(receipt);
-      }
-      return c.json({ extracts }, 200);
+      return c.json({ extracts: await listReceipts(deps.store) }, 200);
     },
   );
 }
