@@ -412,6 +412,15 @@ describe('ingest', () => {
     expect(old.status).toBe('superseded');
   });
 
+  it('two uploads of the same extract at once: one loads it, the other gets its receipt', async () => {
+    const d = await makeExtract(h, 'race', { created: new Date('2026-09-01T00:00:00Z') });
+    const before = await counts();
+    const [a, b] = await Promise.all([post(h, await sealedOf(h, d)), post(h, await sealedOf(h, d))]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.json).toEqual(b.json);
+    expect((await counts()).extracts).toBe(before.extracts + 1);
+  });
+
   it('the audit chain verifies after all of this', async () => {
     expect(await adminGet('/v1/audit/verify')).toMatchObject({ ok: true });
   });

@@ -158,25 +158,18 @@ export async function ingest(
       throw toProblem(e);
     }
     if (manifest.key_fingerprint !== pin.keyFingerprint) throw new ProblemError('fingerprint-mismatch');
-    id = extractId(manifest);
-    const existing = await getReceipt(store, id);
-    if (existing) {
-      await audit(store, {
-        actor,
-        action: 'extract.duplicate',
-        target: id,
-        outcome: 'ok',
-        detail: { producer: req.producer, bytes: bodyBytes },
+    const extract = extractId(manifest);
+    id = extract;
+    // duplicate or replay: checked here to skip the work, and again in the load transaction, where it
+    // is decisive when two uploads of the same producer race
+    const seen = () =>
+      store.write(async (tx) => {
+        const first = await alreadyStored(tx, extract, manifest);
+        if (first) await appendAudit(tx, duplicateEntry(actor, extract, req.producer, bodyBytes));
+        return first;
       });
-      return { receipt: existing, duplicate: true };
-    }
-    const earlier = await store.read('SELECT created_at FROM extracts WHERE producer = $p', {
-      p: req.producer,
-    });
-    const latestAt = Math.max(...earlier.map((r) => Date.parse(String(r.created_at))));
-    if (Date.parse(manifest.created_at) <= latestAt) {
-      throw new ProblemError('replayed-manifest');
-    }
+    const first = await seen();
+    if (first) return { receipt: first, duplicate: true };
     const digests = {
       [manifest.files.identities.path]: bundle.files['extract.parquet'],
       [manifest.files.events.path]: bundle.files['events.parquet'],
@@ -191,7 +184,12 @@ export async function ingest(
     await store
       .withReader((c) => checkParquet(c, staging, manifest))
       .catch((e) => Promise.reject(toProblem(e)));
-    const receipt = await store.write(async (tx) => {
+    const outcome = await store.write(async (tx) => {
+      const again = await alreadyStored(tx, extract, manifest);
+      if (again) {
+        await appendAudit(tx, duplicateEntry(actor, extract, req.producer, bodyBytes));
+        return { receipt: again, duplicate: true };
+      }
       tx.afterCommit(() => fault('committed'));
       const r = await load(tx, {
         id: id as string,
@@ -216,9 +214,9 @@ export async function ingest(
         },
       });
       fault('loaded');
-      return r.receipt;
+      return { receipt: r.receipt, duplicate: false };
     });
-    return { receipt, duplicate: false };
+    return outcome;
   } catch (err) {
     const e = toProblem(err);
     await audit(store, {
@@ -237,6 +235,32 @@ export async function ingest(
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * The first receipt when this extract is already stored; a ProblemError when the manifest is not newer
+ * than every extract already accepted from its producer (a replay); undefined otherwise.
+ */
+async function alreadyStored(tx: Tx, id: string, m: Manifest): Promise<Receipt | undefined> {
+  const same = await tx.c.runAndReadAll(`SELECT ${receiptColumns} FROM extracts WHERE id = $id`, { id });
+  const row = same.getRowObjectsJS()[0];
+  if (row) return toReceipt(row as Record<string, unknown>);
+  const earlier = await tx.c.runAndReadAll('SELECT created_at FROM extracts WHERE producer = $p', {
+    p: m.producer,
+  });
+  const latest = Math.max(...earlier.getRows().map((r) => Date.parse(String(r[0]))));
+  if (Date.parse(m.created_at) <= latest) throw new ProblemError('replayed-manifest');
+  return undefined;
+}
+
+function duplicateEntry(actor: string, id: string, producer: Source, bytes: number) {
+  return {
+    actor,
+    action: 'extract.duplicate' as const,
+    target: id,
+    outcome: 'ok' as const,
+    detail: { producer, bytes },
+  };
 }
 
 /** SQL for HMAC-SHA-256 with the pads bound as `$<p>i` / `$<p>o`: H(opad ‖ H(ipad ‖ m)). */
