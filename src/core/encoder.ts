@@ -9,7 +9,7 @@ import { ClkEncoder, type ClkInput } from './clk.js';
 import type { Identity } from './identity.js';
 import type { LinkageKey } from './keys.js';
 import type { NirClass } from './nir.js';
-import { CLK_V1, type ClkParams } from './params.js';
+import { CLK_V1, type ClkParams, EXTRA_FIELD_PREFIX } from './params.js';
 import { Pseudonymiser } from './pseudonym.js';
 import { compact } from './text.js';
 
@@ -24,8 +24,8 @@ export interface EncodedIdentity {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** The values of each CLK field (protocol v1 §4, field table). */
-export function clkInput(id: Identity): ClkInput {
+/** The values of each CLK field (protocol v1 §4, field table; extra fields §4.1, already normalised). */
+export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
   const d = id.birthDate;
   const birth = compact(id.birthName);
   const usage = compact(id.usageName);
@@ -42,6 +42,9 @@ export function clkInput(id: Identity): ClkInput {
     sex: id.sex === null ? [] : [id.sex],
     birth_place: id.birthPlace === null ? [] : [id.birthPlace.code],
     birth_dept: id.birthPlace === null ? [] : [id.birthPlace.dept],
+    ...Object.fromEntries(
+      Object.entries(extras).map(([name, v]) => [`${EXTRA_FIELD_PREFIX}${name}`, v === '' ? [] : [v]]),
+    ),
   };
 }
 
@@ -55,13 +58,14 @@ export class IdentityEncoder {
     this.keyer = new BlockingKeyer(key);
   }
 
-  encode(id: Identity): EncodedIdentity {
+  /** @param extras the extra CLK fields' normalised values, by name (protocol v1 §4.1) */
+  encode(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedIdentity {
     const idkey = this.pseudonymiser.idkey(id);
     return {
       nirClass: id.nir.class,
       nirPseudonym: id.nir.nir === null ? null : toHex(this.pseudonymiser.nir(id.nir.nir)),
       idkey: idkey === null ? null : toHex(idkey),
-      clk: this.clkEncoder.encode(clkInput(id)),
+      clk: this.clkEncoder.encode(clkInput(id, extras)),
       blockKeys: this.keyer.keys(id),
     };
   }

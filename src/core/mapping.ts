@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ATTRIBUTES, IDENTITY_FIELDS, SOURCES } from './fields.js';
+import { EXTRA_FIELD_PREFIX, EXTRA_NAME } from './params.js';
 
 export const DATE_FORMATS = [
   'YYYY-MM-DD',
@@ -21,7 +22,7 @@ export const Mapping = z
   .object({
     version: z.literal(1),
     source: z.enum(SOURCES),
-    /** canonical field → column name in the producer's file */
+    /** canonical field (or `extra/<name>`, protocol v1 §4.1) → column name in the producer's file */
     columns: z.record(z.string(), z.string().min(1)),
     /** date format per canonical date field; `default` applies to the others */
     date_formats: z.record(z.string(), DateFormat).default({}),
@@ -34,7 +35,7 @@ export const Mapping = z
   .superRefine((m, ctx) => {
     const known = new Set<string>([...IDENTITY_FIELDS, ...ATTRIBUTES[m.source].map((a) => a.name)]);
     for (const field of Object.keys(m.columns)) {
-      if (!known.has(field)) {
+      if (!known.has(field) && !isExtraField(field)) {
         ctx.addIssue({
           code: 'custom',
           path: ['columns', field],
@@ -53,6 +54,18 @@ export const Mapping = z
     }
   });
 export type Mapping = z.infer<typeof Mapping>;
+
+/** `extra/<name>`: an extra CLK field (protocol v1 §4.1). */
+export function isExtraField(field: string): boolean {
+  return field.startsWith(EXTRA_FIELD_PREFIX) && EXTRA_NAME.test(field.slice(EXTRA_FIELD_PREFIX.length));
+}
+
+/** The extra CLK fields a mapping declares, by name, in their order in the file. */
+export function extraFieldNames(m: Mapping): string[] {
+  return Object.keys(m.columns)
+    .filter(isExtraField)
+    .map((f) => f.slice(EXTRA_FIELD_PREFIX.length));
+}
 
 /** The date format for a canonical field, falling back to `default` then ISO. */
 export function dateFormatOf(m: Mapping, field: string): DateFormat {

@@ -48,6 +48,33 @@ export const CLK_V1: ClkParams = {
   ],
 };
 
+/**
+ * Extra CLK fields (protocol v1 §4.1): free-text fields a mapping may add to the CLK under the name
+ * `extra/<name>` — for benchmarks such as FEBRL (addresses) and for producers who agree on them. The LDH
+ * deployment uses none: the hub must receive no address. CLKs are comparable only between extracts whose
+ * manifests list the same CLK fields.
+ */
+export const EXTRA_FIELD_PREFIX = 'extra/';
+export const EXTRA_FIELD_K = 15;
+export const EXTRA_NAME = /^[a-z0-9_]{1,32}$/;
+
+/** CLK_V1 with the given extra fields appended, in the order given. */
+export function clkParamsWithExtras(names: readonly string[]): ClkParams {
+  if (names.length === 0) return CLK_V1;
+  return {
+    ...CLK_V1,
+    fields: [
+      ...CLK_V1.fields,
+      ...names.map((n) => ({
+        name: `${EXTRA_FIELD_PREFIX}${n}`,
+        tokenizer: 'bigrams' as const,
+        k: EXTRA_FIELD_K,
+        description: `extra free-text field ${n}, letters and digits`,
+      })),
+    ],
+  };
+}
+
 export interface BlockingPass {
   readonly name: string;
   readonly description: string;

@@ -82,3 +82,17 @@ function normaliseUncached(raw: string): string {
 export function compact(normalised: string): string {
   return normalised.replace(/ /g, '');
 }
+
+/**
+ * An extra CLK field's value (protocol v1 §4.1): NFKD, diacritics removed, upper case, only letters and
+ * digits kept (no spaces). '' when missing.
+ * @example normaliseExtra(' 12, rue de l’Église ') // "12RUEDELEGLISE"
+ */
+export function normaliseExtra(raw: string | null | undefined): string {
+  if (raw == null || raw === '') return '';
+  return raw
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '');
+}

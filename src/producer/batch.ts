@@ -4,19 +4,19 @@
  * with the index of the first row. Output: lines handed to a sink, reject lines and coverage counts.
  */
 import { RowReject } from '../core/attributes.js';
+import { isExtraField } from '../core/mapping.js';
 import { type Coverage, countIdentity, countReject, emptyCoverage } from './coverage.js';
 import { RAW_IDENTITY_FIELDS, type RowProcessor } from './row-processor.js';
 
 export const FIELD_SEPARATOR = '\u001f';
 
 const IDENTITY_KEY_FIELDS = new Set(['record_id', ...RAW_IDENTITY_FIELDS]);
+/** identity fields: they make the identity key (extra CLK fields are part of the identity) */
+const isIdentityField = (f: string) => IDENTITY_KEY_FIELDS.has(f) || isExtraField(f);
 
 /** Mapped canonical fields in concatenation order: identity fields first, then attributes. */
 export function identityFieldOrder(mapped: readonly string[]): string[] {
-  return [
-    ...mapped.filter((f) => IDENTITY_KEY_FIELDS.has(f)),
-    ...mapped.filter((f) => !IDENTITY_KEY_FIELDS.has(f)),
-  ];
+  return [...mapped.filter(isIdentityField), ...mapped.filter((f) => !isIdentityField(f))];
 }
 
 export interface Batch {
@@ -54,7 +54,7 @@ export function processBatch(
   const coverage = emptyCoverage();
   const rejects: string[] = [];
   const index = new Map(fields.map((f, i) => [f, i]));
-  const identityCount = fields.filter((f) => IDENTITY_KEY_FIELDS.has(f)).length;
+  const identityCount = fields.filter(isIdentityField).length;
   let cells: string[] = [];
   const get = (field: string): string | null => {
     const i = index.get(field);

@@ -19,11 +19,11 @@ import { LdhError } from '../core/errors.js';
 import { ATTRIBUTES, REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
 import { type Manifest, signManifest, type UnsignedManifest } from '../core/manifest.js';
-import { Mapping } from '../core/mapping.js';
+import { extraFieldNames, Mapping } from '../core/mapping.js';
 import {
   BLOCKING_KEY_BYTES,
   BLOCKING_V1,
-  CLK_V1,
+  clkParamsWithExtras,
   NORMALISATION_VERSION,
   PROTOCOL_VERSION,
 } from '../core/params.js';
@@ -107,6 +107,7 @@ function phase(name: string, t0: number): void {
 export async function pseudonymise(opts: PseudonymiseOptions): Promise<PseudonymiseResult> {
   const t0 = performance.now();
   const mapping = await loadMapping(opts.mapping);
+  const clk = clkParamsWithExtras(extraFieldNames(mapping));
   if (mapping.source !== opts.source) {
     throw new LdhError('MAPPING_INVALID', `the mapping is for source ${mapping.source}, not ${opts.source}`);
   }
@@ -247,9 +248,9 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       signing_key_id: signing.key_id,
       parameters: {
         clk: {
-          l: CLK_V1.l,
-          pad: CLK_V1.pad,
-          fields: CLK_V1.fields.map(({ name, tokenizer, k }) => ({ name, tokenizer, k })),
+          l: clk.l,
+          pad: clk.pad,
+          fields: clk.fields.map(({ name, tokenizer, k }) => ({ name, tokenizer, k })),
         },
         blocking: { passes: BLOCKING_V1.map((p) => p.name), key_bytes: BLOCKING_KEY_BYTES },
         event_date_precision: 'month',

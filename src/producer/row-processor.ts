@@ -11,8 +11,10 @@ import { IdentityEncoder } from '../core/encoder.js';
 import { ATTRIBUTES, IDENTITY_FIELDS, type Source } from '../core/fields.js';
 import { type Identity, normaliseIdentity, type RawIdentity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
-import { dateFormatOf, type Mapping } from '../core/mapping.js';
+import { dateFormatOf, extraFieldNames, type Mapping } from '../core/mapping.js';
+import { clkParamsWithExtras, EXTRA_FIELD_PREFIX } from '../core/params.js';
 import type { RidPermutation } from '../core/rid.js';
+import { normaliseExtra } from '../core/text.js';
 
 export interface ProcessedRow {
   readonly rid: number;
@@ -53,12 +55,14 @@ export class RowProcessor {
   private readonly encoder: IdentityEncoder;
   private readonly birthDateFormat;
   private readonly seen = new Map<string, number>();
+  private readonly extras: readonly string[];
   constructor(
     key: LinkageKey,
     private readonly mapping: Mapping,
     private readonly rids: RidPermutation,
   ) {
-    this.encoder = new IdentityEncoder(key);
+    this.extras = extraFieldNames(mapping);
+    this.encoder = new IdentityEncoder(key, clkParamsWithExtras(this.extras));
     this.birthDateFormat = dateFormatOf(mapping, 'birth_date');
   }
 
@@ -92,7 +96,9 @@ export class RowProcessor {
         throw new RowReject('IDENTITY_EMPTY', 'identity');
       }
       rid = this.rids.rid(rowIndex);
-      const enc = this.encoder.encode(identity);
+      const extras: Record<string, string> = {};
+      for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
+      const enc = this.encoder.encode(identity, extras);
       hasIdkey = enc.idkey !== null;
       identityLine = [
         rid,
