@@ -1,0 +1,164 @@
+/**
+ * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T]`.
+ *
+ * dataset4a (5,000 originals) and dataset4b (5,000 corrupted duplicates, one per original) go through the
+ * unchanged producer tool — 4a as a PE file, 4b as a CNAF file, with constant event columns because FEBRL
+ * has no events — under one linkage key; the two extracts are linked by the engine exactly as the hub
+ * does (re-keying changes no score), with the threshold chosen automatically unless given. Ground truth
+ * comes from the record ids (`rec-1070-org` ↔ `rec-1070-dup-0`) through each producer's record map; it
+ * is used only to score the result. FEBRL fields used: given_name, surname, date_of_birth — protocol v1
+ * encodes identity fields only (no address, no social-security number), see bench/README.md. Ends with:
+ *   febrl4 precision=<p> recall=<r> f1=<f> threshold=<t>
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { SOURCES } from '../src/core/fields.js';
+import { DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
+import { type EvalRecord, qualityAgainstTruth } from '../src/link/metrics.js';
+
+const { values } = parseArgs({
+  options: {
+    threshold: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'no-extras': { type: 'boolean', default: false },
+  },
+});
+const root = new URL('..', import.meta.url).pathname;
+const febrl = join(root, '..', 'shared', 'benchmarks', 'febrl');
+const dir = join(root, '.bench-data', 'febrl');
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+/** FEBRL CSV (", " separated, CRLF in 4a) → rows of trimmed fields keyed by header. */
+function readFebrl(name: string): Record<string, string>[] {
+  const lines = readFileSync(join(febrl, name), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  const header = (lines[0] as string).split(',').map((h) => h.trim());
+  return lines.slice(1).map((l) => {
+    const cells = l.split(',').map((c) => c.trim());
+    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+  });
+}
+
+/** FEBRL fields encoded as extra CLK fields (protocol v1 §4.1); `--no-extras` leaves them out. */
+const EXTRAS = values['no-extras']
+  ? []
+  : ['street_number', 'address_1', 'address_2', 'suburb', 'postcode', 'state', 'soc_sec_id'];
+const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const sources = [
+  { file: 'dataset4a.csv', source: 'pe', extra: { reg_start: ['DEBUT', '2020-01-01'] } },
+  {
+    file: 'dataset4b.csv',
+    source: 'cnaf',
+    extra: { benefit_month: ['MOIS', '2020-01'], benefit: ['PRESTATION', 'rsa'] },
+  },
+] as const;
+
+cli('keygen', 'linkage', '--out', join(dir, 'linkage.key'));
+for (const s of sources) {
+  const rows = readFebrl(s.file);
+  const extra = Object.values(s.extra);
+  const header = ['rec_id', 'given_name', 'surname', 'date_of_birth', ...EXTRAS, ...extra.map((e) => e[0])];
+  const csv = [
+    header.join(','),
+    ...rows.map((r) =>
+      [
+        r.rec_id,
+        r.given_name,
+        r.surname,
+        r.date_of_birth,
+        ...EXTRAS.map((x) => r[x]),
+        ...extra.map((e) => e[1]),
+      ]
+        .map((v) => q(v ?? ''))
+        .join(','),
+    ),
+  ].join('\n');
+  writeFileSync(join(dir, `${s.source}.csv`), `${csv}\n`);
+  const mapping = {
+    version: 1,
+    source: s.source,
+    columns: {
+      record_id: 'rec_id',
+      first_names: 'given_name',
+      birth_name: 'surname',
+      birth_date: 'date_of_birth',
+      ...Object.fromEntries(EXTRAS.map((x) => [`extra/${x}`, x])),
+      ...Object.fromEntries(Object.entries(s.extra).map(([k, v]) => [k, v[0]])),
+    },
+    date_formats: {
+      default: 'YYYYMMDD',
+      ...(s.source === 'pe' ? { reg_start: 'YYYY-MM-DD' } : { benefit_month: 'YYYY-MM' }),
+    },
+  };
+  writeFileSync(join(dir, `${s.source}.mapping.json`), JSON.stringify(mapping, null, 2));
+  cli('keygen', 'producer', '--producer', s.source, '--out', join(dir, 'keys'));
+  cli(
+    'pseudonymise',
+    '--source',
+    s.source,
+    '--input',
+    join(dir, `${s.source}.csv`),
+    '--mapping',
+    join(dir, `${s.source}.mapping.json`),
+    '--linkage-key',
+    join(dir, 'linkage.key'),
+    '--signing-key',
+    join(dir, 'keys', `${s.source}-signing-key.json`),
+    '--out',
+    join(dir, s.source),
+    '--no-progress',
+  );
+}
+
+const db = await DuckDBInstance.create(':memory:');
+const conn = await db.connect();
+const parts = sources.map(
+  (s) =>
+    `SELECT '${s.source}' AS source, i.rid, i.nir_class, i.nir_p1 AS nir_p2, i.idkey AS idkey_p2, i.clk, i.block_keys,
+       regexp_extract(m.record_id, 'rec-([0-9]+)', 1) AS entity
+     FROM read_parquet('${join(dir, s.source, 'extract.parquet')}') i
+     JOIN read_csv('${join(dir, s.source, 'record-map.csv')}', header = true, all_varchar = true) m ON m.rid::INTEGER = i.rid`,
+);
+await conn.run(
+  `CREATE TABLE records AS SELECT (row_number() OVER (ORDER BY source, rid) - 1)::INTEGER AS rec, * FROM (${parts.join(' UNION ALL ')})`,
+);
+const threshold = values.threshold === undefined ? null : Number(values.threshold);
+const t0 = performance.now();
+const result = await linkRecords(conn, 'records', { ...DEFAULT_LINK_CONFIG, threshold });
+const seconds = (performance.now() - t0) / 1000;
+const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
+  .getRows()
+  .map((r) => String(r[0]));
+const evalRecords: EvalRecord[] = entities.map((entity, i) => ({
+  source: SOURCES[result.source[i] as number] as EvalRecord['source'],
+  person: result.person[i] as number,
+  entity,
+  nir: result.nir[i] as number,
+  idkey: result.idkey[i] as number,
+  validNir: result.certified[i] === 1,
+}));
+const quality = qualityAgainstTruth(evalRecords);
+const s = result.summary;
+process.stderr.write(
+  `records ${s.records} (${JSON.stringify(s.recordsBySource)}), persons ${s.persons}, links ${JSON.stringify(s.links)}, ` +
+    `threshold ${s.threshold.toFixed(3)} (${s.thresholdChosen}), link ${seconds.toFixed(1)} s\n` +
+    `pe-cnaf: ${JSON.stringify({ mode: s.pairs['pe-cnaf']?.mode, comparisons: s.pairs['pe-cnaf']?.comparisons, kept: s.pairs['pe-cnaf']?.kept, accepted: s.pairs['pe-cnaf']?.accepted })}\n` +
+    `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n`,
+);
+conn.closeSync();
+db.closeSync();
+if (!values.keep) rmSync(dir, { recursive: true, force: true });
+const f = quality.bySourcePair['pe-cnaf'] ?? quality.overall;
+process.stdout.write(
+  `febrl4 precision=${f.precision.toFixed(4)} recall=${f.recall.toFixed(4)} f1=${f.f1.toFixed(4)} threshold=${s.threshold.toFixed(3)}\n`,
+);

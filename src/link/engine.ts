@@ -1,0 +1,559 @@
+/**
+ * The linkage engine: records (one row per identity, from the current extracts) in, persons out.
+ *
+ *   1. exact:      union of records sharing a NIR pseudonym, then a secondary identity key — never two
+ *                  different certified NIRs in one person (union-find.ts);
+ *   2. candidates: per source pair, the records whose person still lacks the other source; every pair when
+ *                  the product is small (exhaustive), else the pairs sharing a blocking key, blocks over a
+ *                  size cap skipped, and a hard cap on the number of pairs;
+ *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
+ *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
+ *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);
+ *   5. assignment: one-to-one per source pair, greedy by score (assign.ts); within one source the same,
+ *                  at a stricter threshold (duplicates must be near-identical, and cannot chain);
+ *   6. persons:    the union-find's sets, numbered.
+ *
+ * It reads from a DuckDB table and keeps the rest in typed arrays: 4 bytes per record per array, the CLKs
+ * in the kernel's memory, the scored pairs in growable arrays bounded by the caps. Cancellable between
+ * batches through an AbortSignal.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { SOURCES, type Source } from '../core/fields.js';
+import { greedyOneToOne, rankPairs } from './assign.js';
+import { createDiceKernel, type DiceKernel } from './dice.js';
+import { histogram, mixtureThreshold } from './threshold.js';
+import { UnionFind } from './union-find.js';
+
+export interface LinkConfig {
+  /** the Dice threshold; null: chosen from the scores */
+  readonly threshold: number | null;
+  /** scores below are not kept (they cannot be matches and would only fill memory) */
+  readonly floor: number;
+  /** best candidates kept per record and source pair */
+  readonly topK: number;
+  /** blocking keys shared by more records than this (on one side) are skipped */
+  readonly blockCap: number;
+  /** compare every pair when |A|·|B| is at most this */
+  readonly exhaustiveLimit: number;
+  /** stop generating candidates for a source pair beyond this many pairs */
+  readonly maxPairs: number;
+  /** within one source, pairs join only at or above max(threshold, this): duplicates must be near-identical */
+  readonly duplicateMin: number;
+}
+
+export const DEFAULT_LINK_CONFIG: LinkConfig = {
+  threshold: null,
+  floor: 0.5,
+  topK: 10,
+  blockCap: 2000,
+  exhaustiveLimit: 50_000_000,
+  maxPairs: 200_000_000,
+  duplicateMin: 0.9,
+};
+
+export type LinkStage = 'load' | 'exact' | 'candidates' | 'assign' | 'persons';
+
+export interface LinkHooks {
+  readonly signal?: AbortSignal;
+  readonly onStage?: (stage: LinkStage, detail: Readonly<Record<string, number>>) => void;
+}
+
+export const LINK_TYPES = ['nir', 'idkey', 'fuzzy'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+export interface PairStats {
+  /** records of each side considered for fuzzy matching */
+  residualA: number;
+  residualB: number;
+  mode: 'exhaustive' | 'blocking' | 'none';
+  candidates: number;
+  comparisons: number;
+  kept: number;
+  /** histogram (100 bins over [0, 1]) of the kept scores */
+  scoreHistogram: number[];
+  /** histograms of each record's best score and runner-up score (what the threshold is chosen on; 0: none) */
+  bestHistogram: number[];
+  runnerUpHistogram: number[];
+  accepted: number;
+  capped: boolean;
+  skippedBlocks: number;
+}
+
+export interface LinkSummary {
+  readonly records: number;
+  readonly recordsBySource: Record<string, number>;
+  readonly persons: number;
+  readonly threshold: number;
+  readonly thresholdChosen: 'configured' | 'automatic' | 'default';
+  readonly links: Record<LinkType, number>;
+  readonly conflictsRefused: number;
+  readonly pairs: Record<string, PairStats>;
+  /** share of each source's records whose person has no record of another source */
+  readonly unlinkedShare: Record<string, number>;
+  readonly config: LinkConfig;
+  readonly seconds: Record<string, number>;
+}
+
+export interface LinkResult {
+  readonly n: number;
+  /** index in SOURCES, per record */
+  readonly source: Uint8Array;
+  readonly person: Int32Array;
+  /** code of the NIR pseudonym (−1 none), of the secondary key, certified flag: for evaluation */
+  readonly nir: Int32Array;
+  readonly idkey: Int32Array;
+  readonly certified: Uint8Array;
+  readonly links: { a: Int32Array; b: Int32Array; type: Uint8Array; score: Float32Array; count: number };
+  readonly summary: LinkSummary;
+}
+
+/** Growable parallel typed arrays of scored pairs. */
+class PairBuffer {
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  s = new Float32Array(1024);
+  count = 0;
+  push(a: number, b: number, s: number): void {
+    if (this.count === this.a.length) {
+      const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
+        const y = make(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.a = grow(this.a, (n) => new Int32Array(n));
+      this.b = grow(this.b, (n) => new Int32Array(n));
+      this.s = grow(this.s, (n) => new Float32Array(n));
+    }
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.s[this.count] = s;
+    this.count++;
+  }
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('linkage cancelled');
+}
+
+interface Loaded {
+  n: number;
+  source: Uint8Array;
+  nir: Int32Array;
+  idkey: Int32Array;
+  certified: Uint8Array;
+  kernel: DiceKernel;
+  clkBytes: number;
+}
+
+/** Reads the records (rec must be 0…n−1) into typed arrays and the CLKs into the kernel. */
+async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Promise<Loaded> {
+  const meta = await conn.runAndReadAll(
+    `SELECT count(*), max(octet_length(clk)), min(rec), max(rec) FROM ${table}`,
+  );
+  const [nRaw, bytesRaw, minRec, maxRec] = (meta.getRows()[0] ?? []).map(Number);
+  const n = nRaw ?? 0;
+  if (n > 0 && (minRec !== 0 || maxRec !== n - 1)) throw new Error('records must be numbered 0…n−1');
+  const clkBytes = bytesRaw && bytesRaw > 0 ? bytesRaw : 128;
+  const kernel = await createDiceKernel(clkBytes, { initialCapacity: n });
+  const source = new Uint8Array(n);
+  const nir = new Int32Array(n).fill(-1);
+  const idkey = new Int32Array(n).fill(-1);
+  const certified = new Uint8Array(n);
+  const result = await conn.stream(
+    `SELECT rec, list_position(${sqlList(SOURCES)}, source) - 1 AS s, nir_class = 'certified' AS cert,
+       CASE WHEN nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY nir_p2 IS NULL ORDER BY nir_p2) - 1 END AS nir,
+       CASE WHEN idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY idkey_p2 IS NULL ORDER BY idkey_p2) - 1 END AS idkey,
+       clk
+     FROM ${table} ORDER BY rec`,
+  );
+  let next = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const rows = chunk.rowCount;
+    const recV = chunk.getColumnVector(0);
+    const sV = chunk.getColumnVector(1);
+    const cV = chunk.getColumnVector(2);
+    const nV = chunk.getColumnVector(3);
+    const iV = chunk.getColumnVector(4);
+    const kV = chunk.getColumnVector(5);
+    const clks = new Uint8Array(rows * clkBytes);
+    for (let j = 0; j < rows; j++) {
+      const rec = Number(recV.getItem(j));
+      if (rec !== next + j) throw new Error('records must be numbered 0…n−1 in order');
+      source[rec] = Number(sV.getItem(j));
+      certified[rec] = cV.getItem(j) === true ? 1 : 0;
+      nir[rec] = Number(nV.getItem(j));
+      idkey[rec] = Number(iV.getItem(j));
+      const blob = kV.getItem(j) as { bytes: Uint8Array } | null;
+      if (blob) clks.set(blob.bytes.subarray(0, clkBytes), j * clkBytes);
+    }
+    kernel.add(clks);
+    next += rows;
+    hooks.onStage?.('load', { done: next, total: n });
+    checkAbort(hooks.signal);
+  }
+  return { n, source, nir, idkey, certified, kernel, clkBytes };
+}
+
+const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+
+export async function linkRecords(
+  conn: DuckDBConnection,
+  table: string,
+  config: LinkConfig = DEFAULT_LINK_CONFIG,
+  hooks: LinkHooks = {},
+): Promise<LinkResult> {
+  const seconds: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    seconds[name] = Math.round(now - t) / 1000;
+    t = now;
+  };
+  const L = await load(conn, table, hooks);
+  const { n, source, kernel } = L;
+  lap('load');
+
+  // 1. exact
+  const certNir = new Int32Array(n);
+  for (let i = 0; i < n; i++) certNir[i] = L.certified[i] ? (L.nir[i] as number) : -1;
+  const uf = new UnionFind(certNir);
+  const links = new PairBuffer();
+  const linkType: number[] = [];
+  const linkCounts: Record<LinkType, number> = { nir: 0, idkey: 0, fuzzy: 0 };
+  let conflicts = 0;
+  for (const [codes, type] of [
+    [L.nir, 0],
+    [L.idkey, 1],
+  ] as const) {
+    const first = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const c = codes[i] as number;
+      if (c < 0) continue;
+      const f = first.get(c);
+      if (f === undefined) {
+        first.set(c, i);
+        continue;
+      }
+      if (uf.find(f) === uf.find(i) && type === 1) continue;
+      if (uf.union(f, i)) {
+        links.push(f, i, 1);
+        linkType.push(type);
+        linkCounts[LINK_TYPES[type] as LinkType]++;
+      } else conflicts++;
+    }
+  }
+  hooks.onStage?.('exact', { nir: linkCounts.nir, idkey: linkCounts.idkey });
+  lap('exact');
+  checkAbort(hooks.signal);
+
+  // 2–3. candidates and scores, per source pair
+  const sourcesOf = (): Uint8Array => {
+    const mask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = uf.find(i);
+      mask[r] = (mask[r] as number) | (1 << (source[i] as number));
+    }
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = mask[uf.find(i)] as number;
+    return out;
+  };
+  const mask = sourcesOf();
+  const pairs: Record<string, PairStats> = {};
+  const scored = new Map<string, PairBuffer>();
+  const pooledBest = new Float64Array(100);
+  const pooledSecond = new Float64Array(100);
+  for (let si = 0; si < SOURCES.length; si++) {
+    for (let ti = si; ti < SOURCES.length; ti++) {
+      const key = `${SOURCES[si]}-${SOURCES[ti]}`;
+      const A: number[] = [];
+      const B: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (si !== ti) {
+          if (source[i] === si && !((mask[i] as number) & (1 << ti))) A.push(i);
+          if (source[i] === ti && !((mask[i] as number) & (1 << si))) B.push(i);
+        } else if (source[i] === si && !L.certified[i]) A.push(i);
+      }
+      // within one source: records without a certified NIR against all records of the source
+      if (si === ti) for (let i = 0; i < n; i++) if (source[i] === si) B.push(i);
+      const stats: PairStats = {
+        residualA: A.length,
+        residualB: B.length,
+        mode: 'none',
+        candidates: 0,
+        comparisons: 0,
+        kept: 0,
+        scoreHistogram: [],
+        bestHistogram: [],
+        runnerUpHistogram: [],
+        accepted: 0,
+        capped: false,
+        skippedBlocks: 0,
+      };
+      pairs[key] = stats;
+      const buf = new PairBuffer();
+      scored.set(key, buf);
+      if (A.length === 0 || B.length === 0) continue;
+      const same = si === ti;
+      const inA = new Uint8Array(same ? n : 0);
+      if (same) for (const i of A) inA[i] = 1;
+      const keep = (a: number, b: number, s: number) => {
+        // within a source both (a, b) and (b, a) may come: keep one
+        if (a === b || (same && a > b && inA[b] === 1)) return;
+        if (!uf.compatible(a, b) || uf.find(a) === uf.find(b)) return;
+        buf.push(a, b, s);
+      };
+      if (A.length * B.length <= config.exhaustiveLimit) {
+        stats.mode = 'exhaustive';
+        const r = kernel.topK(
+          Int32Array.from(A),
+          Int32Array.from(B),
+          config.floor,
+          config.topK + (same ? 1 : 0),
+        );
+        stats.candidates = A.length * B.length;
+        stats.comparisons = r.comparisons;
+        for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
+      } else {
+        stats.mode = 'blocking';
+        await blockingCandidates(
+          conn,
+          table,
+          A,
+          B,
+          same,
+          config,
+          stats,
+          hooks,
+          (a, b, s) => keep(a, b, s),
+          kernel,
+        );
+      }
+      stats.kept = buf.count;
+      stats.scoreHistogram = Array.from(histogram(buf.s, 100, buf.count));
+      const { best, second } = bestAndRunnerUp(buf, n, same ? A : [...A, ...B]);
+      stats.bestHistogram = Array.from(best);
+      stats.runnerUpHistogram = Array.from(second);
+      if (!same)
+        for (let i = 0; i < 100; i++) {
+          pooledBest[i] = (pooledBest[i] as number) + (best[i] as number);
+          pooledSecond[i] = (pooledSecond[i] as number) + (second[i] as number);
+        }
+      hooks.onStage?.('candidates', { pairs: Object.keys(pairs).length, kept: buf.count });
+      checkAbort(hooks.signal);
+    }
+  }
+  lap('candidates');
+
+  // 4. threshold
+  let threshold: number;
+  let thresholdChosen: LinkSummary['thresholdChosen'];
+  if (config.threshold !== null) {
+    threshold = config.threshold;
+    thresholdChosen = 'configured';
+  } else {
+    const auto = mixtureThreshold(pooledBest, pooledSecond, config.floor);
+    threshold = auto ?? 0.8;
+    thresholdChosen = auto === null ? 'default' : 'automatic';
+  }
+
+  // 5. assignment: cross-source pairs one-to-one, then duplicates within sources
+  const order = [...scored.keys()].sort((x, y) => Number(isSame(x)) - Number(isSame(y)));
+  for (const key of order) {
+    const buf = scored.get(key) as PairBuffer;
+    const stats = pairs[key] as PairStats;
+    const ranked = rankPairs(
+      buf.a,
+      buf.b,
+      buf.s,
+      buf.count,
+      isSame(key) ? Math.max(threshold, config.duplicateMin) : threshold,
+    );
+    // a pair whose records an earlier link already joined uses them up but adds no link
+    const redundant = new Set<number>();
+    const accept = (i: number) => {
+      const a = buf.a[i] as number;
+      const b = buf.b[i] as number;
+      if (uf.find(a) === uf.find(b)) {
+        redundant.add(i);
+        return true;
+      }
+      const ok = uf.union(a, b);
+      if (!ok) conflicts++;
+      return ok;
+    };
+    // one-to-one within a source too: a record joins at most one duplicate per pass, so no chains
+    const chosen = greedyOneToOne(buf.a, buf.b, ranked, accept);
+    const acceptedIdx = chosen.filter((i) => !redundant.has(i));
+    for (const i of acceptedIdx) {
+      links.push(buf.a[i] as number, buf.b[i] as number, buf.s[i] as number);
+      linkType.push(2);
+    }
+    stats.accepted = acceptedIdx.length;
+    linkCounts.fuzzy += acceptedIdx.length;
+  }
+  hooks.onStage?.('assign', { fuzzy: linkCounts.fuzzy });
+  lap('assign');
+
+  // 6. persons
+  const { labels, count } = uf.labels();
+  const finalMask = new Uint8Array(count);
+  for (let i = 0; i < n; i++)
+    finalMask[labels[i] as number] =
+      (finalMask[labels[i] as number] as number) | (1 << (source[i] as number));
+  const recordsBySource: Record<string, number> = {};
+  const unlinked: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const s = SOURCES[source[i] as number] as Source;
+    recordsBySource[s] = (recordsBySource[s] ?? 0) + 1;
+    if (finalMask[labels[i] as number] === 1 << (source[i] as number)) unlinked[s] = (unlinked[s] ?? 0) + 1;
+  }
+  const unlinkedShare = Object.fromEntries(
+    Object.entries(recordsBySource).map(([s, c]) => [s, (unlinked[s] ?? 0) / c]),
+  );
+  hooks.onStage?.('persons', { persons: count });
+  lap('persons');
+  (kernel as { dispose?: () => void }).dispose?.();
+  return {
+    n,
+    source,
+    person: labels,
+    nir: L.nir,
+    idkey: L.idkey,
+    certified: L.certified,
+    links: { a: links.a, b: links.b, type: Uint8Array.from(linkType), score: links.s, count: links.count },
+    summary: {
+      records: n,
+      recordsBySource,
+      persons: count,
+      threshold,
+      thresholdChosen,
+      links: linkCounts,
+      conflictsRefused: conflicts,
+      pairs,
+      unlinkedShare,
+      config,
+      seconds,
+    },
+  };
+}
+
+const isSame = (key: string) => {
+  const [a, b] = key.split('-');
+  return a === b;
+};
+
+/**
+ * Histograms (100 bins) of each record's best kept score and of its runner-up, over the given records;
+ * a record with no such score counts in bin 0.
+ */
+function bestAndRunnerUp(
+  buf: PairBuffer,
+  n: number,
+  records: readonly number[],
+): { best: Float64Array; second: Float64Array } {
+  const first = new Float32Array(n);
+  const second = new Float32Array(n);
+  const note = (r: number, s: number) => {
+    if (s > (first[r] as number)) {
+      second[r] = first[r] as number;
+      first[r] = s;
+    } else if (s > (second[r] as number)) second[r] = s;
+  };
+  for (let i = 0; i < buf.count; i++) {
+    note(buf.a[i] as number, buf.s[i] as number);
+    note(buf.b[i] as number, buf.s[i] as number);
+  }
+  const best = new Float64Array(100);
+  const runner = new Float64Array(100);
+  for (const r of records) {
+    const b = Math.min(99, Math.floor((first[r] as number) * 100));
+    const s = Math.min(99, Math.floor((second[r] as number) * 100));
+    best[b] = (best[b] as number) + 1;
+    runner[s] = (runner[s] as number) + 1;
+  }
+  return { best, second: runner };
+}
+
+/** Pairs sharing a blocking key, streamed from DuckDB and scored in batches. */
+async function blockingCandidates(
+  conn: DuckDBConnection,
+  table: string,
+  A: readonly number[],
+  B: readonly number[],
+  same: boolean,
+  config: LinkConfig,
+  stats: PairStats,
+  hooks: LinkHooks,
+  keep: (a: number, b: number, s: number) => void,
+  kernel: DiceKernel,
+): Promise<void> {
+  await conn.run(
+    'CREATE OR REPLACE TEMP TABLE link_a (rec INTEGER); CREATE OR REPLACE TEMP TABLE link_b (rec INTEGER)',
+  );
+  for (const [name, recs] of [
+    ['link_a', A],
+    ['link_b', B],
+  ] as const) {
+    const app = await conn.createAppender(name);
+    for (const r of recs) {
+      app.appendInteger(r);
+      app.endRow();
+    }
+    app.closeSync();
+  }
+  const skipped = await conn.runAndReadAll(
+    `CREATE OR REPLACE TEMP TABLE link_ka AS SELECT t.rec, unnest(t.block_keys) AS k FROM ${table} t SEMI JOIN link_a USING (rec);
+     CREATE OR REPLACE TEMP TABLE link_kb AS SELECT t.rec, unnest(t.block_keys) AS k FROM ${table} t SEMI JOIN link_b USING (rec);
+     CREATE OR REPLACE TEMP TABLE link_big AS
+       SELECT k FROM link_ka GROUP BY k HAVING count(*) > ${config.blockCap}
+       UNION SELECT k FROM link_kb GROUP BY k HAVING count(*) > ${config.blockCap};
+     SELECT count(*) FROM link_big`,
+  );
+  stats.skippedBlocks = Number(skipped.getRows()[0]?.[0] ?? 0);
+  const result = await conn.stream(
+    `SELECT DISTINCT ka.rec AS a, kb.rec AS b FROM link_ka ka JOIN link_kb kb USING (k)
+     WHERE k NOT IN (SELECT k FROM link_big) ${same ? 'AND ka.rec <> kb.rec' : ''}
+     LIMIT ${config.maxPairs + 1}`,
+  );
+  const batch = 1 << 20;
+  let a = new Int32Array(batch);
+  let b = new Int32Array(batch);
+  const out = new Float32Array(batch);
+  let fill = 0;
+  const flush = () => {
+    kernel.scorePairs(a, b, fill, out);
+    stats.comparisons += fill;
+    for (let i = 0; i < fill; i++)
+      if ((out[i] as number) >= config.floor) keep(a[i] as number, b[i] as number, out[i] as number);
+    fill = 0;
+  };
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const av = chunk.getColumnVector(0);
+    const bv = chunk.getColumnVector(1);
+    for (let j = 0; j < chunk.rowCount; j++) {
+      if (stats.candidates >= config.maxPairs) {
+        stats.capped = true;
+        break;
+      }
+      a[fill] = Number(av.getItem(j));
+      b[fill] = Number(bv.getItem(j));
+      fill++;
+      stats.candidates++;
+      if (fill === batch) {
+        flush();
+        checkAbort(hooks.signal);
+      }
+    }
+    if (stats.capped) break;
+  }
+  flush();
+  a = new Int32Array(0);
+  b = new Int32Array(0);
+  await conn.run(
+    'DROP TABLE IF EXISTS link_a; DROP TABLE IF EXISTS link_b; DROP TABLE IF EXISTS link_ka; DROP TABLE IF EXISTS link_kb; DROP TABLE IF EXISTS link_big',
+  );
+}
