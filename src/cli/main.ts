@@ -7,6 +7,7 @@ import { adminCommand } from './commands/admin.js';
 import { auditCommand } from './commands/audit.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
+import { linkCommand } from './commands/link.js';
 import { pseudonymiseCommand } from './commands/pseudonymise.js';
 import { serveCommand } from './commands/serve.js';
 import { synthCommand } from './commands/synth.js';
@@ -29,6 +30,7 @@ const main = defineCommand({
     synth: synthCommand,
     serve: serveCommand,
     admin: adminCommand,
+    link: linkCommand,
     audit: auditCommand,
   },
 });

@@ -28,8 +28,9 @@ export const ERROR_CODES = {
   },
   AUDIT_CHAIN_BROKEN: { exit: 33, summary: 'the audit log does not verify' },
   NOT_FOUND: { exit: 34, summary: 'no such producer, token or extract' },
-  UPLOAD_REFUSED: { exit: 40, summary: 'the hub refused the extract' },
+  UPLOAD_REFUSED: { exit: 40, summary: 'the hub refused the request (an extract, a run)' },
   HUB_UNREACHABLE: { exit: 41, summary: 'the hub could not be reached or kept failing' },
+  LINKAGE_FAILED: { exit: 43, summary: 'the linkage run failed or was cancelled' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;
 

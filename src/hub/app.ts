@@ -11,12 +11,14 @@ import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { HubConfig } from './config.js';
 import type { HubSecrets } from './ingest.js';
+import type { LinkageRuns } from './linkage-runs.js';
 import type { Logger } from './log.js';
 import { type ProblemCode, ProblemError, problemBody } from './problems.js';
 import { may, type Role, type RouteKey } from './roles.js';
 import { auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { healthRoutes } from './routes/health.js';
+import { linkageRoutes } from './routes/linkage.js';
 import type { Store } from './store.js';
 import { authenticate } from './tokens.js';
 
@@ -26,6 +28,7 @@ export interface HubDeps {
   readonly secrets: HubSecrets;
   readonly log: Logger;
   readonly version: string;
+  readonly runs: LinkageRuns;
 }
 
 export interface HubVars {
@@ -100,6 +103,7 @@ export function createApp(deps: HubDeps): OpenAPIHono<HubEnv> {
   });
   healthRoutes(app, deps);
   extractRoutes(app, deps);
+  linkageRoutes(app, deps);
   auditRoutes(app, deps);
 
   app.doc31('/v1/openapi.json', {

@@ -28,6 +28,12 @@ export const AUDIT_ACTIONS = {
   'extract.accepted':
     'an extract was loaded; target: extract id; detail: producer, identities, events, bytes, sealed, superseded',
   'extract.duplicate': 'an extract already loaded was sent again; nothing stored; detail: producer, bytes',
+  'linkage.started': 'a linkage run started; target: run id; detail: number of current extracts, threshold',
+  'linkage.succeeded':
+    'a linkage run finished and its persons are now in use; detail: records, persons, links by type, threshold',
+  'linkage.failed':
+    'a linkage run failed or was interrupted; the previous result stays in use; detail: stage',
+  'linkage.cancelled': 'a linkage run was cancelled by an admin; detail: stage',
   'extract.refused':
     'an upload was refused; target: extract id when known; detail: producer, problem code, bytes, request id',
 } as const;

@@ -44,6 +44,22 @@ export const MIGRATIONS: readonly Migration[] = [
          hash VARCHAR NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    name: 'linkage runs, persons and links',
+    sql: [
+      `CREATE TABLE linkage_runs (
+         id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, requested_by VARCHAR NOT NULL,
+         created_at VARCHAR NOT NULL, finished_at VARCHAR, config VARCHAR NOT NULL, extracts VARCHAR NOT NULL,
+         summary VARCHAR, error VARCHAR)`,
+      `CREATE TABLE run_persons (
+         run_id VARCHAR NOT NULL, person INTEGER NOT NULL, source VARCHAR NOT NULL, extract_id VARCHAR NOT NULL,
+         rid INTEGER NOT NULL)`,
+      `CREATE TABLE run_links (
+         run_id VARCHAR NOT NULL, source_a VARCHAR NOT NULL, rid_a INTEGER NOT NULL, source_b VARCHAR NOT NULL,
+         rid_b INTEGER NOT NULL, type VARCHAR NOT NULL, score FLOAT NOT NULL)`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -36,6 +36,8 @@ export const PROBLEMS = {
     status: 409,
     title: 'The manifest is not newer than the last accepted extract of this producer',
   },
+  'run-in-progress': { status: 409, title: 'A linkage run is already in progress' },
+  'run-not-running': { status: 409, title: 'This linkage run is not running' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

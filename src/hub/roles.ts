@@ -49,6 +49,11 @@ export const ACCESS = {
   'POST /v1/extracts': ['producer'],
   'GET /v1/extracts/{id}': ['admin', 'producer'],
   'GET /v1/extracts': ['admin'],
+  'POST /v1/linkage-runs': ['admin'],
+  'GET /v1/linkage-runs': ['admin'],
+  'GET /v1/linkage-runs/{id}': ['admin'],
+  'POST /v1/linkage-runs/{id}/cancel': ['admin'],
+  'GET /v1/linkage-runs/{id}/report': ['admin'],
   'GET /v1/audit': ['admin'],
   'GET /v1/audit/verify': ['admin'],
 } as const satisfies Record<string, 'public' | readonly RoleKind[]>;

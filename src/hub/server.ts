@@ -11,6 +11,7 @@ import { loadSecrets, openStore } from './admin.js';
 import { createApp } from './app.js';
 import { audit, checkAuditAtStart } from './audit.js';
 import type { HubConfig } from './config.js';
+import { LinkageRuns } from './linkage-runs.js';
 import { createLogger, type Logger } from './log.js';
 
 export interface RunningHub {
@@ -28,7 +29,9 @@ export async function startHub(config: HubConfig, log: Logger = createLogger()):
     log.error('the audit chain does not verify: run `ldh-link audit verify`', { code: chain.problem });
   else if (chain.beyondHead > 0)
     log.warn('audit head moved forward after an interrupted commit', { rows: chain.beyondHead });
-  const app = createApp({ store, config, secrets, log, version: TOOL_VERSION });
+  const runs = new LinkageRuns(store, log);
+  await runs.recover();
+  const app = createApp({ store, config, secrets, log, version: TOOL_VERSION, runs });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.listen.port, hostname: config.listen.host }, () =>
       resolve(s),
@@ -56,6 +59,7 @@ export async function startHub(config: HubConfig, log: Logger = createLogger()):
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await runs.cancelActive('system');
         await audit(store, {
           actor: 'system',
           action: 'hub.stopped',

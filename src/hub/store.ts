@@ -111,6 +111,11 @@ export class Store {
     }
   }
 
+  /** A connection of its own (long work with scratch tables); the caller closes it. */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   /** A read on a fresh connection; rows as objects with JSON-friendly values. */
   async read(sql: string, params?: Params): Promise<Record<string, unknown>[]> {
     const c = await this.instance.connect();
