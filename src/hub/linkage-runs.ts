@@ -48,11 +48,14 @@ interface Active {
   readonly done: Promise<void>;
 }
 
-const scratch = (id: string) => ({
-  records: `link_scratch_records_${id}`,
-  persons: `link_scratch_persons_${id}`,
-  links: `link_scratch_links_${id}`,
-});
+const scratch = (id: string) => {
+  const suffix = id.replace(/[^a-z0-9]/g, '_');
+  return {
+    records: `link_scratch_records_${suffix}`,
+    persons: `link_scratch_persons_${suffix}`,
+    links: `link_scratch_links_${suffix}`,
+  };
+};
 
 export class LinkageRuns {
   private active: Active | undefined;
@@ -262,6 +265,7 @@ export class LinkageRuns {
       const status: RunStatusName = cancelled ? 'cancelled' : 'failed';
       const error = cancelled ? 'cancelled' : err instanceof Error ? err.name : 'error';
       if (!cancelled) this.log.error('linkage run failed', { error_class: error });
+      if (process.env.LDH_DEBUG === '1') console.error(err);
       await audit(this.store, {
         actor: cancelled ? (err as CancelledError).actor : 'system',
         action: cancelled ? 'linkage.cancelled' : 'linkage.failed',

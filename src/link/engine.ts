@@ -204,6 +204,7 @@ export async function linkRecords(
   config: LinkConfig = DEFAULT_LINK_CONFIG,
   hooks: LinkHooks = {},
 ): Promise<LinkResult> {
+  checkConfig(config);
   const seconds: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -298,20 +299,21 @@ export async function linkRecords(
       const same = si === ti;
       const inA = new Uint8Array(same ? n : 0);
       if (same) for (const i of A) inA[i] = 1;
+      // every score counts for each record's best and runner-up (what the threshold is chosen on), even
+      // below the floor; only pairs at or above the floor are kept
+      const ranks = new TopTwo(n);
       const keep = (a: number, b: number, s: number) => {
         // within a source both (a, b) and (b, a) may come: keep one
         if (a === b || (same && a > b && inA[b] === 1)) return;
+        ranks.note(a, s);
+        if (stats.mode === 'blocking') ranks.note(b, s);
+        if (s < config.floor) return;
         if (!uf.compatible(a, b) || uf.find(a) === uf.find(b)) return;
         buf.push(a, b, s);
       };
       if (A.length * B.length <= config.exhaustiveLimit) {
         stats.mode = 'exhaustive';
-        const r = kernel.topK(
-          Int32Array.from(A),
-          Int32Array.from(B),
-          config.floor,
-          config.topK + (same ? 1 : 0),
-        );
+        const r = kernel.topK(Int32Array.from(A), Int32Array.from(B), 0, config.topK + (same ? 1 : 0));
         stats.candidates = A.length * B.length;
         stats.comparisons = r.comparisons;
         for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
@@ -332,7 +334,7 @@ export async function linkRecords(
       }
       stats.kept = buf.count;
       stats.scoreHistogram = Array.from(histogram(buf.s, 100, buf.count));
-      const { best, second } = bestAndRunnerUp(buf, n, same ? A : [...A, ...B]);
+      const { best, second } = ranks.histograms(stats.mode === 'blocking' && !same ? [...A, ...B] : A);
       stats.bestHistogram = Array.from(best);
       stats.runnerUpHistogram = Array.from(second);
       if (!same)
@@ -439,41 +441,46 @@ export async function linkRecords(
   };
 }
 
+function checkConfig(c: LinkConfig): void {
+  const inUnit = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
+  if (c.threshold !== null && !inUnit(c.threshold)) throw new RangeError('the threshold must be in [0, 1]');
+  if (!inUnit(c.floor) || !inUnit(c.duplicateMin))
+    throw new RangeError('floor and duplicateMin must be in [0, 1]');
+  if (!Number.isInteger(c.topK) || c.topK < 1) throw new RangeError('topK must be a positive integer');
+  if (!(c.blockCap >= 1 && c.exhaustiveLimit >= 0 && c.maxPairs >= 1))
+    throw new RangeError('bad candidate caps');
+}
+
 const isSame = (key: string) => {
   const [a, b] = key.split('-');
   return a === b;
 };
 
-/**
- * Histograms (100 bins) of each record's best kept score and of its runner-up, over the given records;
- * a record with no such score counts in bin 0.
- */
-function bestAndRunnerUp(
-  buf: PairBuffer,
-  n: number,
-  records: readonly number[],
-): { best: Float64Array; second: Float64Array } {
-  const first = new Float32Array(n);
-  const second = new Float32Array(n);
-  const note = (r: number, s: number) => {
-    if (s > (first[r] as number)) {
-      second[r] = first[r] as number;
-      first[r] = s;
-    } else if (s > (second[r] as number)) second[r] = s;
-  };
-  for (let i = 0; i < buf.count; i++) {
-    note(buf.a[i] as number, buf.s[i] as number);
-    note(buf.b[i] as number, buf.s[i] as number);
+/** Each record's best and runner-up scores, and their histograms (100 bins; a record with none: bin 0). */
+class TopTwo {
+  private readonly first: Float32Array;
+  private readonly second: Float32Array;
+  constructor(n: number) {
+    this.first = new Float32Array(n);
+    this.second = new Float32Array(n);
   }
-  const best = new Float64Array(100);
-  const runner = new Float64Array(100);
-  for (const r of records) {
-    const b = Math.min(99, Math.floor((first[r] as number) * 100));
-    const s = Math.min(99, Math.floor((second[r] as number) * 100));
-    best[b] = (best[b] as number) + 1;
-    runner[s] = (runner[s] as number) + 1;
+  note(r: number, s: number): void {
+    if (s > (this.first[r] as number)) {
+      this.second[r] = this.first[r] as number;
+      this.first[r] = s;
+    } else if (s > (this.second[r] as number)) this.second[r] = s;
   }
-  return { best, second: runner };
+  histograms(records: readonly number[]): { best: Float64Array; second: Float64Array } {
+    const best = new Float64Array(100);
+    const second = new Float64Array(100);
+    for (const r of records) {
+      const b = Math.min(99, Math.floor((this.first[r] as number) * 100));
+      const s = Math.min(99, Math.floor((this.second[r] as number) * 100));
+      best[b] = (best[b] as number) + 1;
+      second[s] = (second[s] as number) + 1;
+    }
+    return { best, second };
+  }
 }
 
 /** Pairs sharing a blocking key, streamed from DuckDB and scored in batches. */
@@ -525,8 +532,7 @@ async function blockingCandidates(
   const flush = () => {
     kernel.scorePairs(a, b, fill, out);
     stats.comparisons += fill;
-    for (let i = 0; i < fill; i++)
-      if ((out[i] as number) >= config.floor) keep(a[i] as number, b[i] as number, out[i] as number);
+    for (let i = 0; i < fill; i++) keep(a[i] as number, b[i] as number, out[i] as number);
     fill = 0;
   };
   for (;;) {

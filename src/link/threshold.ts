@@ -70,17 +70,26 @@ export function otsuThreshold(h: ArrayLike<number>): number | null {
 /**
  * The threshold that minimises the expected number of errors of a one-to-one assignment, from two
  * histograms over the records of the fuzzy stage: each record's best score (`best`) and its runner-up
- * (`second`; 0 when it has none). A record's runner-up is a non-match, so `second` estimates the
- * distribution of best non-match scores, N. The best scores mix records that have a true match (M) and
- * records that have none (whose best is a non-match, ≈ N): best ≈ π·M + (1 − π)·N. Below the median of
- * N matches are rare, so (1 − π) ≈ best(< median) / second(< median). Then, for each cut t,
+ * (`second`; bin 0 when it has none).
  *
- *   false links  ≈ (1 − π) · second(≥ t)             records without a match whose best passes
- *   missed links ≈ Σ_{bins < t} max(0, best − (1 − π) · second)
+ * Model. A record without a true match (a share q of the N records) has for best and runner-up the two
+ * largest of its non-match scores; a record with one has the match and the largest non-match. For the
+ * largest of many independent scores the number of scores above x is close to Poisson with a mean y(x),
+ * so P(largest ≤ x) = e^(−y) and P(second largest ≤ x) = e^(−y)(1 + y). The runner-up histogram is then
+ *
+ *   P(second ≤ x) = q · e^(−y)(1 + y) + (1 − q) · e^(−y) = e^(−y)(1 + q·y),
+ *
+ * which gives y(x), hence G1(x) = e^(−y(x)): the distribution of an unmatched record's best. Matches are
+ * rare below the lower quartile of the runner-ups, so q ≈ best(< x₂₅) / (N · G1(x₂₅)); q and G1 are
+ * solved together by a few fixed-point steps from q = 1. Then, for each cut t,
+ *
+ *   false links  ≈ q · N · (1 − G1(t))                          unmatched records whose best passes
+ *   missed links ≈ Σ_{bins < t} max(0, best − q · N · ΔG1)       matches left below the cut
  *
  * and the cut with the smallest sum wins (the middle of a tie). When every record has a match (FEBRL4)
- * π ≈ 1 and the cut goes down to where matches end; when most have none it settles where the two
- * curves cross. Only cuts at or above `floor` are considered. Returns null without data. Pure.
+ * q is near 0 and the cut goes down towards where the matches end; when most have none (the hub's
+ * residuals) it settles where unmatched records' best scores fade out. Only cuts at or above `floor`
+ * are considered. Null without data. Pure.
  */
 export function mixtureThreshold(
   best: ArrayLike<number>,
@@ -88,42 +97,60 @@ export function mixtureThreshold(
   floor: number,
 ): number | null {
   const bins = best.length;
-  let total = 0;
-  for (let i = 0; i < bins; i++) total += second[i] as number;
-  if (total === 0) return null;
-  // median bin of the runner-up distribution
-  let acc = 0;
-  let median = 0;
-  for (let i = 0; i < bins; i++) {
-    acc += second[i] as number;
-    if (acc >= total / 2) {
-      median = i;
-      break;
-    }
+  let n = 0;
+  for (let i = 0; i < bins; i++) n += second[i] as number;
+  if (n === 0) return null;
+  // runner-up CDF at each bin edge e (scores < e / bins), and its lower quartile edge
+  const s2 = new Float64Array(bins + 1);
+  let quartile = bins;
+  for (let e = 1; e <= bins; e++) {
+    s2[e] = (s2[e - 1] as number) + (second[e - 1] as number) / n;
+    if (quartile === bins && (s2[e] as number) >= 0.25) quartile = e;
   }
-  let b = 0;
-  let s = 0;
-  for (let i = 0; i <= median; i++) {
-    b += best[i] as number;
-    s += second[i] as number;
+  let below = 0;
+  for (let i = 0; i < quartile; i++) below += best[i] as number;
+  let q = 1;
+  const g1 = new Float64Array(bins + 1);
+  for (let step = 0; step < 30; step++) {
+    for (let e = 0; e <= bins; e++) g1[e] = Math.exp(-poissonMean(s2[e] as number, q));
+    const atQ = g1[quartile] as number;
+    const next = atQ > 0 ? Math.min(1, below / (n * atQ)) : 1;
+    if (Math.abs(next - q) < 1e-6) break;
+    q = next;
   }
-  const noMatch = s === 0 ? 1 : Math.min(1, b / s);
-  const first = Math.ceil(floor * bins);
+  const first = Math.max(1, Math.ceil(floor * bins));
   let bestCost = Number.POSITIVE_INFINITY;
   let lo = -1;
   let hi = -1;
-  for (let t = Math.max(1, first); t < bins; t++) {
-    let fp = 0;
-    for (let i = t; i < bins; i++) fp += noMatch * (second[i] as number);
-    let fn = 0;
-    for (let i = 0; i < t; i++) fn += Math.max(0, (best[i] as number) - noMatch * (second[i] as number));
-    const cost = fp + fn;
+  let fn = 0;
+  const missed = (i: number) =>
+    Math.max(0, (best[i] as number) - q * n * ((g1[i + 1] as number) - (g1[i] as number)));
+  for (let i = 0; i < first; i++) fn += missed(i);
+  for (let t = first; t < bins; t++) {
+    const cost = q * n * (1 - (g1[t] as number)) + fn;
     if (cost < bestCost - 1e-9) {
       bestCost = cost;
       lo = t;
       hi = t;
     } else if (Math.abs(cost - bestCost) <= 1e-9) hi = t;
+    fn += missed(t);
   }
   if (lo < 0) return null;
   return Math.round((lo + hi) / 2) / bins;
+}
+
+/** y ≥ 0 with e^(−y)(1 + q·y) = p, for p in [0, 1] and q in [0, 1] (∞ for p = 0, 0 for p = 1). */
+export function poissonMean(p: number, q = 1): number {
+  if (p >= 1) return 0;
+  if (p <= 0) return Number.POSITIVE_INFINITY;
+  const f = (y: number) => Math.exp(-y) * (1 + q * y);
+  let lo = 0;
+  let hi = 1;
+  while (f(hi) > p) hi *= 2;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

@@ -1,0 +1,169 @@
+/**
+ * Linkage runs at the hub on the committed synthetic sample (2,000 persons): three producers' extracts
+ * ingested, a run through the API, persons scored against the ground truth; cancellation and failure
+ * leave the previous result in use; reports carry aggregates only.
+ */
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Source } from '../core/fields.js';
+import { keyFingerprint } from '../core/keys.js';
+import { pseudonymise } from '../producer/pseudonymise.js';
+import { createSigningKeyFiles, readLinkageKey, readPublicKey } from '../shared/key-files.js';
+import { withHubStore } from './admin.js';
+import { evaluateRun } from './evaluate.js';
+import { LinkageRuns } from './linkage-runs.js';
+import { silentLogger } from './log.js';
+import { pinProducer } from './producers.js';
+import { parseRole } from './roles.js';
+import { createTestHub, post, sealedOf, type TestHub } from './test-hub.js';
+import { createToken } from './tokens.js';
+
+const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
+const PRODUCERS: { source: Source; encoding: 'utf-8' | 'latin1'; delimiter: string }[] = [
+  { source: 'pe', encoding: 'latin1', delimiter: ';' },
+  { source: 'dsn', encoding: 'utf-8', delimiter: ',' },
+  { source: 'cnaf', encoding: 'utf-8', delimiter: '|' },
+];
+
+let h: TestHub;
+const tokens: Record<string, string> = {};
+const uploadTokens: Record<string, string> = {};
+
+async function api(method: string, path: string, body?: unknown) {
+  const r = await fetch(`${h.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${h.tokens.admin}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> | null, r };
+}
+
+async function waitFor(id: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const s = await api('GET', `/v1/linkage-runs/${id}`);
+    if (s.json?.status !== 'running') return s.json as Record<string, unknown>;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  h = await createTestHub();
+  const fp = keyFingerprint(await readLinkageKey(h.linkageKey));
+  await withHubStore(h.configPath, async (store) => {
+    for (const p of PRODUCERS.filter((x) => x.source !== 'dsn')) {
+      const keys = await createSigningKeyFiles(p.source, join(h.dir, 'keys'));
+      await pinProducer(store, await readPublicKey(keys.publicPath), fp, {
+        actor: 'cli',
+        producer: p.source,
+      });
+      tokens[p.source] = keys.secretPath;
+    }
+    uploadTokens.cnaf = (await createToken(store, parseRole('producer:cnaf'), { actor: 'cli' })).token;
+  });
+  tokens.dsn = h.signingKey;
+  await h.start();
+  for (const p of PRODUCERS) {
+    const out = join(h.dir, 'extracts', p.source);
+    await pseudonymise({
+      source: p.source,
+      input: join(SAMPLE, `${p.source}.csv`),
+      mapping: join(SAMPLE, `${p.source}.mapping.json`),
+      linkageKey: h.linkageKey,
+      signingKey: tokens[p.source] as string,
+      out,
+      encoding: p.encoding,
+      delimiter: p.delimiter,
+      workers: 0,
+    });
+    const token = uploadTokens[p.source] ?? h.tokens[`producer:${p.source}` as 'producer:dsn'];
+    const r = await post(h, await sealedOf(h, out), { token });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await h.stop();
+});
+
+describe('linkage runs', () => {
+  let first: string;
+
+  it('links the three sources into persons that match the ground truth', async () => {
+    const started = await api('POST', '/v1/linkage-runs', {});
+    expect(started.status).toBe(202);
+    first = String(started.json?.id);
+    const again = await api('POST', '/v1/linkage-runs', {});
+    expect(again.status === 409 || again.status === 202).toBe(true); // the first may already be done
+    const done = await waitFor(first);
+    expect(done).toMatchObject({ status: 'succeeded', current: true });
+    const counts = done.counts as { records: number; persons: number; links: Record<string, number> };
+    expect(counts.links.nir).toBeGreaterThan(0);
+    expect(counts.links.fuzzy).toBeGreaterThan(0);
+
+    await h.stop();
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`ATTACH '${h.config.database}' AS hub (READ_ONLY)`);
+    const ev = await evaluateRun(c, 'hub', first, {
+      recordMaps: Object.fromEntries(
+        PRODUCERS.map((p) => [p.source, join(h.dir, 'extracts', p.source, 'record-map.csv')]),
+      ),
+      truth: join(SAMPLE, 'truth', 'records.csv'),
+    });
+    const persons = Number(
+      (
+        await c.runAndReadAll(`SELECT count(DISTINCT person) FROM hub.run_persons WHERE run_id = '${first}'`)
+      ).getRows()[0]?.[0],
+    );
+    c.closeSync();
+    db.closeSync();
+    await h.start();
+    expect(persons).toBe(counts.persons);
+    expect(ev.unmatchedRecords).toBe(0);
+    if (process.env.LDH_DEBUG === '1') console.error(JSON.stringify({ q: ev.quality, pc: ev.pairCompleteness, counts }, null, 1));
+    expect(ev.quality.overall.f1).toBeGreaterThan(0.98);
+    expect(ev.quality.withoutValidNir.f1).toBeGreaterThan(0.9);
+    for (const v of Object.values(ev.pairCompleteness)) expect(v).toBeGreaterThan(0.8);
+  });
+
+  it('serves the report as HTML and JSON, aggregates only', async () => {
+    const html = await api('GET', `/v1/linkage-runs/${first}/report`).then((x) => x.r);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const r = await fetch(`${h.url}/v1/linkage-runs/${first}/report`, {
+      headers: { authorization: `Bearer ${h.tokens.admin}`, accept: 'application/json' },
+    });
+    const report = (await r.json()) as { summary: { records: number } };
+    expect(report.summary.records).toBeGreaterThan(0);
+  });
+
+  it('a cancelled run and a failed run leave the previous result in use', async () => {
+    const started = await api('POST', '/v1/linkage-runs', {});
+    const id = String(started.json?.id);
+    const cancelled = await api('POST', `/v1/linkage-runs/${id}/cancel`);
+    // the run may finish before the cancellation reaches it on a fast machine
+    if (cancelled.status === 200)
+      expect(cancelled.json).toMatchObject({ status: 'cancelled', current: false });
+    else expect(cancelled.status).toBe(409);
+
+    // a failure: an engine configuration the API would refuse, through the service directly
+    await h.stop();
+    await withHubStore(h.configPath, async (store) => {
+      const runs = new LinkageRuns(store, silentLogger);
+      const bad = await runs.start('cli', { topK: 0 });
+      await runs.idle();
+      expect(await runs.status(bad.id)).toMatchObject({ status: 'failed', current: false });
+      const current = await runs.currentRun();
+      expect(current === first || (cancelled.status === 409 && current === id)).toBe(true);
+    });
+    await h.start();
+    const list = await api('GET', '/v1/linkage-runs');
+    expect((list.json?.runs as unknown[]).length).toBeGreaterThanOrEqual(3);
+    const verify = await api('GET', '/v1/audit/verify');
+    expect(verify.json).toMatchObject({ ok: true });
+  });
+});
