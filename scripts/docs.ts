@@ -17,6 +17,9 @@ import {
   BLOCKING_KEY_BYTES,
   BLOCKING_V1,
   CLK_V1,
+  clkParamsWithExtras,
+  EXTRA_FIELD_PREFIX,
+  EXTRA_NAME,
   NORMALISATION_VERSION,
   PROTOCOL_VERSION,
 } from '../src/core/params.js';
@@ -62,6 +65,13 @@ function table(lang: Lang, head: readonly string[], rows: readonly (readonly (st
 }
 
 const code = (s: string | number) => `\`${s}\``;
+
+/** The CLK field of an extra field `<name>` (protocol v1 §4.1), as the code builds it. */
+function extraField() {
+  const f = clkParamsWithExtras(['<name>']).fields.at(-1);
+  if (f === undefined || !f.name.startsWith(EXTRA_FIELD_PREFIX)) throw new Error('no extra CLK field');
+  return f;
+}
 
 function kindText(lang: Lang, k: AttributeKind): string {
   switch (k.kind) {
@@ -113,6 +123,11 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
             code(`${HKDF_INFO_PREFIX}clk/${f.name}`),
             `${tr(lang, 'CLK field')} ${code(f.name)}`,
           ]),
+          [
+            code(`clk/${extraField().name}`),
+            code(`${HKDF_INFO_PREFIX}clk/${extraField().name}`),
+            `${tr(lang, 'extra CLK field')} (§4.1)`,
+          ],
           ...BLOCKING_V1.map((p) => [
             code(`block/${p.name}`),
             code(`${HKDF_INFO_PREFIX}block/${p.name}`),
@@ -143,6 +158,23 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           tr(lang, f.description),
         ]),
       ),
+    'extra-fields': () => {
+      const f = extraField();
+      return table(
+        lang,
+        ['parameter', 'value'],
+        [
+          [tr(lang, 'CLK field name'), code(f.name)],
+          [tr(lang, 'pattern of `<name>`'), code(EXTRA_NAME.source)],
+          [
+            tr(lang, 'tokens'),
+            f.tokenizer === 'bigrams' ? tr(lang, 'padded bigrams') : tr(lang, 'whole value'),
+          ],
+          [tr(lang, 'k (bits per token)'), f.k],
+          [tr(lang, 'subkey purpose'), code(`clk/${f.name}`)],
+        ],
+      );
+    },
     blocking: () =>
       table(
         lang,

@@ -19,8 +19,20 @@ export interface VectorCase {
     readonly birth_place?: string;
   };
   readonly birth_date_format?: DateFormat;
+  /**
+   * Extra CLK fields (protocol v1 §4.1), in the order of the mapping's `columns`: the name after `extra/`,
+   * the raw value and its normalised value written by hand.
+   */
+  readonly extra?: readonly ExtraFieldCase[];
   /** hand-written expectations on the normalised identity (subset of identityToJson) */
   readonly expect: Readonly<Record<string, unknown>>;
+}
+
+export interface ExtraFieldCase {
+  readonly name: string;
+  readonly raw: string;
+  /** expected normalised value ('' = missing, no token) */
+  readonly normalised: string;
 }
 
 const base = {
@@ -377,5 +389,26 @@ export const VECTOR_CASES: readonly VectorCase[] = [
     rule: 'CLK: a usage name equal to the birth name is not encoded twice',
     input: { ...base, usage_name: 'DUPONT' },
     expect: { usage_name: 'DUPONT' },
+  },
+  // extra fields §4.1
+  {
+    name: 'extra-address-postcode',
+    rule: 'extra fields: letters and digits only, upper case, no spaces; padded bigrams, k = 15, after the §4 fields',
+    input: base,
+    extra: [
+      { name: 'address', raw: "12, rue du Sacré-Cœur", normalised: '12RUEDUSACRECOEUR' },
+      { name: 'postcode', raw: '75 011', normalised: '75011' },
+    ],
+    expect: { birth_name: 'DUPONT' },
+  },
+  {
+    name: 'extra-empty',
+    rule: 'extra fields: a value empty after normalisation (white space only) is missing and sets no bit',
+    input: base,
+    extra: [
+      { name: 'address', raw: ' \t ', normalised: '' },
+      { name: 'postcode', raw: '75011', normalised: '75011' },
+    ],
+    expect: { birth_name: 'DUPONT' },
   },
 ];

@@ -7,40 +7,78 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { BlockingKeyer, blockingParts } from '../src/core/blocking.js';
 import { fromHex, toBase64, toHex, utf8 } from '../src/core/bytes.js';
-import { ClkEncoder, popcount } from '../src/core/clk.js';
+import { ClkEncoder, popcount, tokenize } from '../src/core/clk.js';
 import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
 import { identityToJson, normaliseIdentity } from '../src/core/identity.js';
 import { keyFingerprint, linkageKey, subkey } from '../src/core/keys.js';
 import { signedBytes, signManifest, type UnsignedManifest } from '../src/core/manifest.js';
-import { BLOCKING_V1, CLK_V1, NORMALISATION_VERSION, PROTOCOL_VERSION } from '../src/core/params.js';
+import {
+  BLOCKING_V1,
+  CLK_V1,
+  type ClkParams,
+  clkParamsWithExtras,
+  EXTRA_FIELD_PREFIX,
+  NORMALISATION_VERSION,
+  PROTOCOL_VERSION,
+} from '../src/core/params.js';
 import { keyId } from '../src/core/signing-keys.js';
-import { VECTOR_CASES } from './vector-cases.js';
+import { normaliseExtra } from '../src/core/text.js';
+import { VECTOR_CASES, type VectorCase } from './vector-cases.js';
 
 export const TEST_KEY_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 export const TEST_SIGNING_SEED = 'ldh-link test signing key v1';
 
+/** A case's extra CLK fields (protocol v1 §4.1), normalised by the code, by name in mapping order. */
+function extrasOf(c: VectorCase): Record<string, string> {
+  return Object.fromEntries((c.extra ?? []).map((x) => [x.name, normaliseExtra(x.raw)]));
+}
+
+/** `extra_fields` of a case: each extra field's manifest entry, raw and normalised value, and tokens. */
+function extraFieldsJson(params: ClkParams, c: VectorCase, extras: Readonly<Record<string, string>>) {
+  return (c.extra ?? []).map((x) => {
+    const name = `${EXTRA_FIELD_PREFIX}${x.name}`;
+    const field = params.fields.find((f) => f.name === name);
+    if (field === undefined) throw new Error(`no CLK field ${name}`);
+    const value = extras[x.name] ?? '';
+    return {
+      name,
+      tokenizer: field.tokenizer,
+      k: field.k,
+      raw: x.raw,
+      normalised: value,
+      tokens: tokenize(field, value === '' ? [] : [value], params.pad),
+    };
+  });
+}
+
 export function buildVectors() {
   const key = linkageKey(fromHex(TEST_KEY_HEX));
-  const encoder = new IdentityEncoder(key);
   const clk = new ClkEncoder(key, CLK_V1);
   const keyer = new BlockingKeyer(key);
+  const extraNames = [...new Set(VECTOR_CASES.flatMap((c) => (c.extra ?? []).map((x) => x.name)))];
+  const extraClk = new ClkEncoder(key, clkParamsWithExtras(extraNames));
   const purposes = [
     'nir',
     'idkey',
     'fingerprint',
     ...CLK_V1.fields.map((f) => `clk/${f.name}`),
+    ...extraNames.map((n) => `clk/${EXTRA_FIELD_PREFIX}${n}`),
     ...BLOCKING_V1.map((p) => `block/${p.name}`),
   ];
   const cases = VECTOR_CASES.map((c) => {
     const id = normaliseIdentity(c.input, c.birth_date_format ?? 'YYYY-MM-DD');
-    const enc = encoder.encode(id);
+    // the CLK fields of this case's extract: §4's, then the case's extra fields in mapping order
+    const params = clkParamsWithExtras((c.extra ?? []).map((x) => x.name));
+    const extras = extrasOf(c);
+    const enc = new IdentityEncoder(key, params).encode(id, extras);
     return {
       name: c.name,
       rule: c.rule,
       input: c.input,
       birth_date_format: c.birth_date_format ?? 'YYYY-MM-DD',
+      ...(c.extra === undefined ? {} : { extra_fields: extraFieldsJson(params, c, extras) }),
       normalised: { ...identityToJson(id), invalid: id.invalid },
-      clk_input: clkInput(id),
+      clk_input: clkInput(id, extras),
       nir_pseudonym: enc.nirPseudonym,
       idkey: enc.idkey,
       clk_base64: toBase64(enc.clk),
@@ -87,7 +125,9 @@ export function buildVectors() {
   return {
     description:
       'Conformance vectors of ldh-link protocol v1. Inputs under a published TEST key (never use it for real data); ' +
-      'every output is what a conforming implementation must produce byte for byte.',
+      'every output is what a conforming implementation must produce byte for byte. A case with extra_fields ' +
+      'encodes extra CLK fields (§4.1): each with its manifest entry (name, tokenizer, k), raw and normalised ' +
+      'value and tokens; its clk_input includes them and its CLK uses the §4 fields followed by them.',
     protocol_version: PROTOCOL_VERSION,
     normalisation_version: NORMALISATION_VERSION,
     test_key_hex: TEST_KEY_HEX,
@@ -99,6 +139,11 @@ export function buildVectors() {
       { field: 'first_name', token: 'JE', positions: [...clk.tokenPositions('first_name', 'JE')] },
       { field: 'birth_year', token: '1985', positions: [...clk.tokenPositions('birth_year', '1985')] },
       { field: 'sex', token: '1', positions: [...clk.tokenPositions('sex', '1')] },
+      ...extraNames.slice(0, 1).map((n) => ({
+        field: `${EXTRA_FIELD_PREFIX}${n}`,
+        token: '_1',
+        positions: [...extraClk.tokenPositions(`${EXTRA_FIELD_PREFIX}${n}`, '_1')],
+      })),
     ],
     cases,
     manifest_signature: {
@@ -119,6 +164,13 @@ export function unmetExpectations(): string[] {
     for (const [k, v] of Object.entries(c.expect)) {
       if (JSON.stringify(got[k]) !== JSON.stringify(v))
         out.push(`${c.name}: ${k} expected ${JSON.stringify(v)}, got ${JSON.stringify(got[k])}`);
+    }
+    for (const x of c.extra ?? []) {
+      const n = normaliseExtra(x.raw);
+      if (n !== x.normalised)
+        out.push(
+          `${c.name}: extra/${x.name} expected ${JSON.stringify(x.normalised)}, got ${JSON.stringify(n)}`,
+        );
     }
   }
   return out;

@@ -7,7 +7,8 @@ What it is
     ``ldh-link/1`` / ``norm-v1``: HKDF-SHA-256 subkeys and key fingerprint (§2),
     normalisation of NIR, names, first names, birth date, sex and birth place (§1),
     the NIR pseudonym and the identity key (§3), CLK field values, tokens, bit
-    positions and the 1024-bit CLK (§4), American Soundex and the keyed blocking
+    positions and the 1024-bit CLK (§4), extra free-text CLK fields declared by a
+    mapping as ``extra/<name>`` (§4.1), American Soundex and the keyed blocking
     keys (§5), and the canonical bytes that a producer signs in its manifest (§7).
     Ed25519 itself is not implemented (it is not in the Python standard library):
     for the manifest only the canonical signed bytes are recomputed.
@@ -21,6 +22,8 @@ How it was written
     From ``protocols/protocol-v1.md`` and ``protocols/test-vectors-v1.json`` only,
     without reading the TypeScript implementation (``src/``, ``scripts/``), to test
     the document's claim that the protocol can be re-implemented from it alone.
+    §4.1 (extra fields) was added from the text of §4.1 and the ``extra_fields``
+    items of the vectors (as described in §8).
     The hub part was written from ``protocols/hub-v1.md`` §6–7 (its author had
     also read ``src/core/rekey.ts`` and ``src/core/audit-chain.ts``); where the
     text is silent — which problem the verifier names when an entry shows several,
@@ -81,6 +84,13 @@ CLK_FIELDS = [
     ("birth_place", "whole", 30),
     ("birth_dept", "whole", 30),
 ]
+
+# §4.1, "extra-fields" table: a mapping's `extra/<name>` columns become CLK fields
+# `extra/<name>`, padded bigrams, k = 15, subkey purpose `clk/extra/<name>`.
+EXTRA_PREFIX = "extra/"
+EXTRA_NAME = re.compile(r"[a-z0-9_]{1,32}")
+EXTRA_TOKENIZER = "bigrams"
+EXTRA_K = 15
 
 # §5, blocking passes, in table order.
 BLOCKING_PASSES = ["name-year", "firstname-dob", "names-sex", "dob-place"]
@@ -148,6 +158,12 @@ class Keys:
     def __init__(self, k_link: bytes):
         self.k_link = k_link
         self.sub = {p: subkey(k_link, p) for p in PURPOSES}
+
+    def get(self, purpose: str) -> bytes:
+        """The subkey of any purpose (e.g. `clk/extra/<name>`, §4.1), derived on first use."""
+        if purpose not in self.sub:
+            self.sub[purpose] = subkey(self.k_link, purpose)
+        return self.sub[purpose]
 
 
 # ---------------------------------------------------------------------------
@@ -239,6 +255,23 @@ def normalise(s) -> str:
 
 def compact(s: str) -> str:
     return s.replace(" ", "")
+
+
+_NOT_AZ09 = re.compile(r"[^A-Z0-9]")
+
+
+def normalise_extra(s) -> str:
+    """§4.1 value of an extra CLK field: NFKD, marks removed, the letters of §1.2 step 2 replaced, upper
+    case (full mapping), only A–Z and 0–9.
+
+    '' when missing (empty cell, or nothing left). No placeholders.
+    """
+    if s is None:
+        return ""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.category(ch).startswith("M"))
+    s = "".join(_LETTER_MAP.get(ch, ch) for ch in s)
+    return _NOT_AZ09.sub("", s.upper())
 
 
 _INVERTED_PARTICLE = re.compile(r"^\s*(.*?)\s*\(\s*([^()]*?)\s*\)\s*$", re.S)
@@ -453,7 +486,8 @@ def identity_key(keys: Keys, ident: dict):
 # ---------------------------------------------------------------------------
 
 
-def clk_input(ident: dict) -> dict:
+def clk_input(ident: dict, extras=()) -> dict:
+    """§4 field values; ``extras`` is [(name, normalised value)] of the §4.1 extra fields, in mapping order."""
     bn = compact(ident["birth_name"])
     un = compact(ident["usage_name"])
     fns = [compact(f) for f in ident["first_names"]]
@@ -470,7 +504,13 @@ def clk_input(ident: dict) -> dict:
         "sex": [ident["sex"]] if ident["sex"] else [],
         "birth_place": [place] if place else [],
         "birth_dept": [birth_dept(place)] if place else [],
+        **{EXTRA_PREFIX + n: [v] if v else [] for n, v in extras},
     }
+
+
+def clk_fields(extra_names=()):
+    """§4 fields then §4.1 extra fields (names without `extra/`), in mapping order: [(name, tokenizer, k)]."""
+    return CLK_FIELDS + [(EXTRA_PREFIX + n, EXTRA_TOKENIZER, EXTRA_K) for n in extra_names]
 
 
 def bigrams(value: str):
@@ -489,7 +529,7 @@ def field_tokens(tokenizer: str, values):
 
 
 def token_positions(keys: Keys, field: str, token: str, k: int, l: int = CLK_BITS):
-    key = keys.sub["clk/" + field]
+    key = keys.get("clk/" + field)
     out, digest = [], b""
     for i in range(k):
         if i % 16 == 0:
@@ -499,9 +539,9 @@ def token_positions(keys: Keys, field: str, token: str, k: int, l: int = CLK_BIT
     return out
 
 
-def clk_bytes(keys: Keys, values: dict, l: int = CLK_BITS) -> bytes:
+def clk_bytes(keys: Keys, values: dict, l: int = CLK_BITS, fields=None) -> bytes:
     bits = bytearray(l // 8)
-    for field, tokenizer, k in CLK_FIELDS:
+    for field, tokenizer, k in fields or CLK_FIELDS:
         for tok in field_tokens(tokenizer, values.get(field, [])):
             for p in token_positions(keys, field, tok, k, l):
                 bits[p // 8] |= 0x80 >> (p % 8)
@@ -663,12 +703,12 @@ def manifest_signed_bytes(manifest: dict) -> bytes:
     return SIGNATURE_CONTEXT + jcs(m).encode("utf-8")
 
 
-def manifest_parameters() -> dict:
+def manifest_parameters(extra_names=()) -> dict:
     return {
         "clk": {
             "l": CLK_BITS,
             "pad": PAD,
-            "fields": [{"name": n, "tokenizer": t, "k": k} for n, t, k in CLK_FIELDS],
+            "fields": [{"name": n, "tokenizer": t, "k": k} for n, t, k in clk_fields(extra_names)],
         },
         "blocking": {"passes": list(BLOCKING_PASSES), "key_bytes": BLOCK_KEY_BYTES},
         "event_date_precision": "month",
@@ -846,7 +886,7 @@ class Checker:
 
 
 _CASE_KEYS = {
-    "name", "rule", "input", "birth_date_format", "normalised", "clk_input",
+    "name", "rule", "input", "birth_date_format", "extra_fields", "normalised", "clk_input",
     "nir_pseudonym", "idkey", "clk_base64", "clk_popcount", "blocking_parts", "blocking_keys",
 }
 _INPUT_KEYS = {"nir", "nir_certified", "birth_name", "usage_name", "first_names",
@@ -872,7 +912,31 @@ def check_case(c: Checker, keys: Keys, case: dict):
     for k in sorted(set(exp_norm) | set(ident)):
         c.eq(name, "normalised.%s" % k, exp_norm.get(k, "<absent>"), ident.get(k, "<absent>"))
 
-    values = clk_input(ident)
+    # §4.1: the case's extra fields, in mapping order
+    extras = []
+    for i, x in enumerate(case.get("extra_fields", [])):
+        where = "%s extra_fields[%d]" % (name, i)
+        for k in sorted(set(x) - {"name", "tokenizer", "k", "raw", "normalised", "tokens"}):
+            c.fail(where, "unknown item %r not checked" % k)
+        field = x["name"]
+        ok = field.startswith(EXTRA_PREFIX) and EXTRA_NAME.fullmatch(field[len(EXTRA_PREFIX):]) is not None
+        c.eq(where, "name is extra/<name> with <name> matching ^[a-z0-9_]{1,32}$", True, ok)
+        c.eq(where, "tokenizer", x["tokenizer"], EXTRA_TOKENIZER)
+        c.eq(where, "k", x["k"], EXTRA_K)
+        v = normalise_extra(x["raw"])
+        c.eq(where, "normalised", x["normalised"], v)
+        # a set (§4); the vectors list it in order of first appearance
+        c.eq(where, "tokens", x["tokens"], list(dict.fromkeys(bigrams(v))) if v else [])
+        extras.append((field[len(EXTRA_PREFIX):], v))
+    names = [n for n, _ in extras]
+    fields = clk_fields(names)
+    if extras:
+        # §4.1: what the manifest would list in parameters.clk.fields, after the §4 fields
+        c.eq(name, "extra_fields manifest entries",
+             [{"name": x["name"], "tokenizer": x["tokenizer"], "k": x["k"]} for x in case["extra_fields"]],
+             manifest_parameters(names)["clk"]["fields"][len(CLK_FIELDS):])
+
+    values = clk_input(ident, extras)
     exp_ci = case["clk_input"]
     for k in sorted(set(exp_ci) | set(values)):
         c.eq(name, "clk_input.%s" % k, exp_ci.get(k, "<absent>"), values.get(k, "<absent>"))
@@ -880,7 +944,7 @@ def check_case(c: Checker, keys: Keys, case: dict):
     c.eq(name, "nir_pseudonym", case["nir_pseudonym"], _hex_or_none(nir_pseudonym(keys, ident)))
     c.eq(name, "idkey", case["idkey"], _hex_or_none(identity_key(keys, ident)))
 
-    clk = clk_bytes(keys, values)
+    clk = clk_bytes(keys, values, fields=fields)
     c.eq(name, "clk_base64", case["clk_base64"], base64.b64encode(clk).decode("ascii"))
     c.eq(name, "clk_popcount", case["clk_popcount"], sum(bin(b).count("1") for b in clk))
 
@@ -905,10 +969,12 @@ def run_v1(v: dict) -> Checker:
 
     c.eq("keys", "key_fingerprint", v["key_fingerprint"], key_fingerprint(k_link))
     exp_sub = v["subkeys"]
-    c.eq("keys", "subkey purposes", sorted(exp_sub), sorted(PURPOSES))
-    for p in PURPOSES:
+    # §4.1: the extra fields used by the cases have their subkeys too
+    extra_purposes = sorted({"clk/" + x["name"] for case in v["cases"] for x in case.get("extra_fields", [])})
+    c.eq("keys", "subkey purposes", sorted(exp_sub), sorted(PURPOSES + extra_purposes))
+    for p in PURPOSES + extra_purposes:
         if p in exp_sub:
-            c.eq("keys", "subkey %s" % p, exp_sub[p], keys.sub[p].hex())
+            c.eq("keys", "subkey %s" % p, exp_sub[p], keys.get(p).hex())
 
     cp = v["clk_parameters"]
     c.eq("clk_parameters", "l", cp["l"], CLK_BITS)
@@ -920,6 +986,8 @@ def run_v1(v: dict) -> Checker:
     ks = {n: k for n, _, k in CLK_FIELDS}
     for tp in v["token_positions"]:
         where = "token_positions %s/%s" % (tp["field"], tp["token"])
+        if tp["field"].startswith(EXTRA_PREFIX) and EXTRA_NAME.fullmatch(tp["field"][len(EXTRA_PREFIX):]):
+            ks[tp["field"]] = EXTRA_K  # §4.1
         if tp["field"] not in ks:
             c.fail(where, "unknown field")
             continue

@@ -84,8 +84,8 @@ export function compact(normalised: string): string {
 }
 
 /**
- * An extra CLK field's value (protocol v1 §4.1): NFKD, diacritics removed, upper case, only letters and
- * digits kept (no spaces). '' when missing.
+ * An extra CLK field's value (protocol v1 §4.1): NFKD, diacritics removed, the letters of step 2 of §1.2
+ * spelled out (Œ → OE…), upper case, only letters and digits kept (no spaces). '' when missing.
  * @example normaliseExtra(' 12, rue de l’Église ') // "12RUEDELEGLISE"
  */
 export function normaliseExtra(raw: string | null | undefined): string {
@@ -93,6 +93,7 @@ export function normaliseExtra(raw: string | null | undefined): string {
   return raw
     .normalize('NFKD')
     .replace(MARKS, '')
+    .replace(SPELLED_RE, (c) => SPELLED[c] ?? '')
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '');
 }

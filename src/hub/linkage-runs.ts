@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { Manifest } from '../core/manifest.js';
 import {
   DEFAULT_LINK_CONFIG,
   LINK_TYPES,
@@ -98,8 +100,19 @@ export class LinkageRuns {
     const config: LinkConfig = { ...DEFAULT_LINK_CONFIG, ...overrides };
     const id = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
     const extracts = await this.store.read(
-      "SELECT id, producer FROM extracts WHERE status = 'current' ORDER BY producer",
+      "SELECT id, producer, manifest FROM extracts WHERE status = 'current' ORDER BY producer",
     );
+    // CLKs are comparable only when made with the same parameters (protocol v1 §4.1)
+    const clkParams = new Set(
+      extracts.map((e) => canonicalJson((JSON.parse(String(e.manifest)) as Manifest).parameters.clk)),
+    );
+    if (clkParams.size > 1) {
+      throw new ProblemError(
+        'clk-parameters-differ',
+        'the current extracts were encoded with different CLK fields',
+      );
+    }
+    for (const e of extracts) delete e.manifest;
     await this.store.write(async (tx) => {
       await tx.c.run(
         "INSERT INTO linkage_runs VALUES ($id, 'running', $by, $t, NULL, $config, $extracts, NULL, NULL)",

@@ -124,7 +124,8 @@ describe('linkage runs', () => {
     await h.start();
     expect(persons).toBe(counts.persons);
     expect(ev.unmatchedRecords).toBe(0);
-    if (process.env.LDH_DEBUG === '1') console.error(JSON.stringify({ q: ev.quality, pc: ev.pairCompleteness, counts }, null, 1));
+    if (process.env.LDH_DEBUG === '1')
+      console.error(JSON.stringify({ q: ev.quality, pc: ev.pairCompleteness, counts }, null, 1));
     expect(ev.quality.overall.f1).toBeGreaterThan(0.98);
     expect(ev.quality.withoutValidNir.f1).toBeGreaterThan(0.9);
     for (const v of Object.values(ev.pairCompleteness)) expect(v).toBeGreaterThan(0.8);

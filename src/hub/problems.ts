@@ -38,6 +38,10 @@ export const PROBLEMS = {
   },
   'run-in-progress': { status: 409, title: 'A linkage run is already in progress' },
   'run-not-running': { status: 409, title: 'This linkage run is not running' },
+  'clk-parameters-differ': {
+    status: 409,
+    title: 'The current extracts were encoded with different CLK parameters and cannot be linked together',
+  },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -96,7 +96,7 @@ export class RowProcessor {
         throw new RowReject('IDENTITY_EMPTY', 'identity');
       }
       rid = this.rids.rid(rowIndex);
-      const extras: Record<string, string> = {};
+      const extras: Record<string, string> = Object.create(null);
       for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
       const enc = this.encoder.encode(identity, extras);
       hasIdkey = enc.idkey !== null;
