@@ -14,7 +14,7 @@ import type { HubSecrets } from './ingest.js';
 import type { LinkageRuns } from './linkage-runs.js';
 import type { Logger } from './log.js';
 import { type ProblemCode, ProblemError, problemBody } from './problems.js';
-import { may, type Role, type RouteKey } from './roles.js';
+import { ACCESS, may, type Role, type RouteKey } from './roles.js';
 import { auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { healthRoutes } from './routes/health.js';
@@ -46,17 +46,33 @@ export function problem(c: HubContext, code: ProblemCode, detail?: string): Resp
   return c.body(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json' });
 }
 
-/** The caller's role, or a ProblemError (401 for a missing or bad token, 403 for a role the route refuses). */
-export async function requireRole(
-  c: HubContext,
-  store: Store,
-  route: RouteKey,
-): Promise<{ id: string; role: Role }> {
+/** The access-table entry of a request, or undefined (the request will be a 404). */
+const ROUTES = (Object.keys(ACCESS) as RouteKey[]).map((key) => {
+  const [method, path] = key.split(' ') as [string, string];
+  return { key, method, re: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) };
+});
+export function routeKey(method: string, path: string): RouteKey | undefined {
+  return ROUTES.find((r) => r.method === method && r.re.test(path))?.key;
+}
+
+/**
+ * Authentication and authorisation, before any validation or handler: the caller's token and role
+ * against the access table (401 for a missing or bad token, 403 for a role the route refuses).
+ */
+async function authorise(c: HubContext, store: Store): Promise<void> {
+  const key = routeKey(c.req.method, c.req.path);
+  if (key === undefined || ACCESS[key] === 'public') return;
   const auth = await authenticate(store, c.req.header('authorization'));
   if (!auth.ok) throw new ProblemError(auth.reason);
   c.set('principal', { id: auth.id, role: auth.role });
-  if (!may(auth.role, route)) throw new ProblemError('forbidden');
-  return { id: auth.id, role: auth.role };
+  if (!may(auth.role, key)) throw new ProblemError('forbidden');
+}
+
+/** The authenticated caller of a protected route (set by the authorisation middleware). */
+export function caller(c: HubContext): { id: string; role: Role } {
+  const p = c.get('principal');
+  if (!p) throw new ProblemError('missing-token');
+  return p;
 }
 
 export function createApp(deps: HubDeps): OpenAPIHono<HubEnv> {
@@ -73,7 +89,15 @@ export function createApp(deps: HubDeps): OpenAPIHono<HubEnv> {
     const reqId = randomBytes(8).toString('hex');
     c.set('reqId', reqId);
     const t0 = performance.now();
-    await next();
+    try {
+      await authorise(c as HubContext, deps.store);
+      await next();
+    } catch (err) {
+      c.res =
+        err instanceof ProblemError
+          ? problem(c as HubContext, err.code, err.detail)
+          : problem(c as HubContext, 'internal');
+    }
     c.header('x-request-id', reqId);
     c.header('cache-control', 'no-store');
     c.header('x-content-type-options', 'nosniff');

@@ -12,6 +12,7 @@ import { rekeyBlockKey, rekeyPseudonym } from '../core/rekey.js';
 import { x25519KeyPair } from '../core/seal.js';
 import { sha256File } from '../extract/sha256-file.js';
 import { readHubKey } from '../shared/key-files.js';
+import { SCHEMA_VERSION } from './migrations.js';
 import { PROBLEMS } from './problems.js';
 import { ACCESS } from './roles.js';
 import {
@@ -62,7 +63,13 @@ afterAll(async () => {
 describe('authorisation', () => {
   const ID = 'a'.repeat(64);
   // expected status per route and caller; `body` requests send an empty sealed body
-  const routes: { method: string; path: string; allowed: readonly string[]; okStatus: number }[] = [
+  const routes: {
+    method: string;
+    path: string;
+    allowed: readonly string[];
+    okStatus: number;
+    body?: string;
+  }[] = [
     { method: 'GET', path: '/v1/extracts', allowed: ['admin'], okStatus: 200 },
     {
       method: 'GET',
@@ -71,6 +78,11 @@ describe('authorisation', () => {
       okStatus: 404,
     },
     { method: 'POST', path: '/v1/extracts', allowed: ['producer:dsn', 'producer:pe'], okStatus: 400 },
+    { method: 'GET', path: '/v1/linkage-runs', allowed: ['admin'], okStatus: 200 },
+    { method: 'GET', path: '/v1/linkage-runs/20260101-00000000', allowed: ['admin'], okStatus: 404 },
+    { method: 'POST', path: '/v1/linkage-runs/20260101-00000000/cancel', allowed: ['admin'], okStatus: 404 },
+    { method: 'GET', path: '/v1/linkage-runs/20260101-00000000/report', allowed: ['admin'], okStatus: 404 },
+    { method: 'POST', path: '/v1/linkage-runs', allowed: ['admin'], okStatus: 400, body: '{"unknown":1}' },
     { method: 'GET', path: '/v1/audit', allowed: ['admin'], okStatus: 200 },
     { method: 'GET', path: '/v1/audit/verify', allowed: ['admin'], okStatus: 200 },
   ];
@@ -102,9 +114,11 @@ describe('authorisation', () => {
           method: route.method,
           headers: {
             ...(auth ? { authorization: auth } : {}),
-            ...(route.method === 'POST' ? { 'content-type': 'application/vnd.ldh-link.sealed' } : {}),
+            ...(route.method === 'POST'
+              ? { 'content-type': route.body ? 'application/json' : 'application/vnd.ldh-link.sealed' }
+              : {}),
           },
-          ...(route.method === 'POST' ? { body: Buffer.alloc(0) } : {}),
+          ...(route.method === 'POST' ? { body: route.body ?? Buffer.alloc(0) } : {}),
         });
         const body = (await r.json()) as { code?: string };
         const allowed = ROLES.includes(c.name as (typeof ROLES)[number]) && route.allowed.includes(c.name);
@@ -119,7 +133,11 @@ describe('authorisation', () => {
 
   it('serves health, OpenAPI and docs without a token', async () => {
     const health = await fetch(`${h.url}/v1/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', schema_version: 1 });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: 'ok',
+      schema_version: SCHEMA_VERSION,
+    });
     const spec = (await (await fetch(`${h.url}/v1/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };

@@ -163,7 +163,8 @@ describe('linkage runs', () => {
     });
     await h.start();
     const list = await api('GET', '/v1/linkage-runs');
-    expect((list.json?.runs as unknown[]).length).toBeGreaterThanOrEqual(3);
+    const runs = (list.json as { runs: unknown[] }).runs;
+    expect(runs.length).toBeGreaterThanOrEqual(3);
     const verify = await api('GET', '/v1/audit/verify');
     expect(verify.json).toMatchObject({ ok: true });
   });

@@ -46,7 +46,10 @@ describe('automatic threshold', () => {
   it('falls in the valley of a bimodal score distribution', () => {
     const scores: number[] = [];
     let seed = 1;
-    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     for (let i = 0; i < 5000; i++) scores.push(0.35 + 0.15 * rnd()); // chance similarity
     for (let i = 0; i < 2000; i++) scores.push(0.85 + 0.15 * rnd()); // true matches
     const t = otsuThreshold(histogram(scores));

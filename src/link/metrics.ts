@@ -82,11 +82,11 @@ export function qualityAgainstTruth(records: readonly EvalRecord[]): QualityAgai
     overall[field]++;
     byType[type][field]++;
     if (!x.validNir || !y.validNir) noNir[field]++;
-    let p = byPair.get(key);
-    if (!p) byPair.set(key, (p = zero()));
+    const p = byPair.get(key) ?? zero();
+    byPair.set(key, p);
     p[field]++;
-    let pt = byPairType.get(key);
-    if (!pt) byPairType.set(key, (pt = { exact: zero(), fuzzy: zero() }));
+    const pt = byPairType.get(key) ?? { exact: zero(), fuzzy: zero() };
+    byPairType.set(key, pt);
     pt[type][field]++;
   };
   for (const g of groups(records, (r) => r.person)) {

@@ -5,7 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { SOURCES } from '../../core/fields.js';
 import { MEDIA_SEALED, MEDIA_TAR } from '../../extract/bundle-pack.js';
-import { type HubContext, type HubDeps, type HubEnv, requireRole } from '../app.js';
+import { caller, type HubContext, type HubDeps, type HubEnv } from '../app.js';
 import { getReceipt, ingest, listReceipts } from '../ingest.js';
 import { ProblemError, ProblemSchema } from '../problems.js';
 
@@ -71,7 +71,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(c as HubContext, deps.store, 'POST /v1/extracts');
+      const who = caller(c as HubContext);
       if (who.role.kind !== 'producer') throw new ProblemError('forbidden');
       const len = c.req.header('content-length');
       const { receipt, duplicate } = await ingest(deps, {
@@ -112,7 +112,7 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(c as HubContext, deps.store, 'GET /v1/extracts/{id}');
+      const who = caller(c as HubContext);
       const receipt = await getReceipt(deps.store, c.req.valid('param').id);
       // a producer learns nothing about other producers' extracts, not even that they exist
       if (!receipt || (who.role.kind === 'producer' && who.role.producer !== receipt.producer)) {
@@ -138,7 +138,6 @@ export function extractRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await requireRole(c as HubContext, deps.store, 'GET /v1/extracts');
       return c.json({ extracts: await listReceipts(deps.store) }, 200);
     },
   );

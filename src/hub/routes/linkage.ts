@@ -7,7 +7,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LinkSummary } from '../../link/engine.js';
 import { buildReport, renderReportHtml } from '../../link/report.js';
-import { type HubContext, type HubDeps, type HubEnv, requireRole } from '../app.js';
+import { caller, type HubContext, type HubDeps, type HubEnv } from '../app.js';
 import { ProblemError, ProblemSchema } from '../problems.js';
 
 const RunSchema = z
@@ -70,7 +70,7 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(c as HubContext, deps.store, 'POST /v1/linkage-runs');
+      const who = caller(c as HubContext);
       const body =
         c.req.header('content-length') === '0' ? {} : ((await c.req.json().catch(() => ({}))) as unknown);
       const parsed = RunRequest.safeParse(body ?? {});
@@ -104,7 +104,6 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await requireRole(c as HubContext, deps.store, 'GET /v1/linkage-runs');
       return c.json({ runs: await deps.runs.list() }, 200);
     },
   );
@@ -124,7 +123,6 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await requireRole(c as HubContext, deps.store, 'GET /v1/linkage-runs/{id}');
       const s = await deps.runs.status(c.req.valid('param').id);
       if (!s) throw new ProblemError('not-found');
       return c.json(s, 200);
@@ -147,7 +145,7 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      const who = await requireRole(c as HubContext, deps.store, 'POST /v1/linkage-runs/{id}/cancel');
+      const who = caller(c as HubContext);
       return c.json(await deps.runs.cancel(c.req.valid('param').id, `token:${who.id}`), 200);
     },
   );
@@ -173,7 +171,6 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       },
     }),
     async (c) => {
-      await requireRole(c as HubContext, deps.store, 'GET /v1/linkage-runs/{id}/report');
       const id = c.req.valid('param').id;
       const s = await deps.runs.status(id);
       const summary = (await deps.runs.summary(id)) as LinkSummary | undefined;
