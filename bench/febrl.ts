@@ -134,7 +134,11 @@ await conn.run(
 );
 const threshold = values.threshold === undefined ? null : Number(values.threshold);
 const t0 = performance.now();
-const result = await linkRecords(conn, 'records', { ...DEFAULT_LINK_CONFIG, threshold });
+const result = await linkRecords(conn, 'records', {
+  ...DEFAULT_LINK_CONFIG,
+  threshold,
+  ...(process.env.LDH_EXHAUSTIVE_LIMIT ? { exhaustiveLimit: Number(process.env.LDH_EXHAUSTIVE_LIMIT) } : {}),
+});
 const seconds = (performance.now() - t0) / 1000;
 const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
   .getRows()

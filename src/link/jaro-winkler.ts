@@ -5,7 +5,7 @@
  * of order, Jaro = (m/|a| + m/|b| + (m − t)/m) / 3 (0 when m = 0). Winkler adds ℓ·p·(1 − Jaro) for a
  * common prefix of ℓ ≤ 4 characters, p = 0.1, when Jaro exceeds the boost threshold 0.7 (Winkler's
  * original rule, also Apache Commons Text's and jellyfish's). Compares UTF-16 code units: callers pass
- * normalised names (A–Z). Pure; one scratch buffer reused across calls.
+ * normalised names (A–Z). Pure; two scratch buffers of match flags reused across calls.
  */
 
 export const WINKLER_PREFIX_SCALE = 0.1;

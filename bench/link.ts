@@ -1,0 +1,242 @@
+/**
+ * End-to-end linkage benchmark: `npm run bench:link -- --persons N [--clear]`.
+ *
+ * Builds dist/ if needed. Once per size (cached under .bench-data/link/): the synthetic population
+ * (`ldh-link synth`, seed 1), a hub template (secrets, three pinned producers, tokens) and the three sealed
+ * extracts (`pseudonymise --seal-to`). Each run copies the template to a fresh hub, starts the compiled
+ * `ldh-link serve` in a child process, uploads the three extracts (not timed), then times the compiled
+ * `ldh-link link` process from its start to its exit (run started → persons committed → report saved),
+ * stops the hub and scores the persons against the ground truth (record maps + truth/records.csv).
+ * `--clear` also runs the clear-text reference linker on the raw files and prints the price of privacy.
+ * Ends with:
+ *   link records=<identities> seconds=<s> peak_rss_mb=<hub's peak resident set> f1=<overall F1>
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Source } from '../src/core/fields.js';
+import { evaluateRun } from '../src/hub/evaluate.js';
+
+const { values } = parseArgs({
+  options: { persons: { type: 'string', default: '100000' }, clear: { type: 'boolean', default: false } },
+});
+const persons = Number(values.persons);
+const root = new URL('..', import.meta.url).pathname;
+const dir = join(root, '.bench-data', 'link', `p${persons}`);
+mkdirSync(dir, { recursive: true });
+if (!existsSync(join(root, 'dist/cli/main.js')))
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+const cli = (...args: string[]) =>
+  execFileSync('node', [join(root, 'dist/cli/main.js'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+const PRODUCERS: { source: Source; encoding: string; delimiter: string }[] = [
+  { source: 'pe', encoding: 'latin1', delimiter: ';' },
+  { source: 'dsn', encoding: 'utf-8', delimiter: ',' },
+  { source: 'cnaf', encoding: 'utf-8', delimiter: '|' },
+];
+
+const synth = join(dir, 'synth');
+if (!existsSync(join(synth, 'truth', 'records.csv'))) {
+  process.stderr.write(`generating ${persons} persons → ${synth}\n`);
+  cli('synth', '--persons', String(persons), '--seed', '1', '--out', synth, '--force');
+}
+const template = join(dir, 'hub-template');
+const config = join(template, 'hub.json');
+if (!existsSync(join(template, 'ready'))) {
+  rmSync(template, { recursive: true, force: true });
+  mkdirSync(template, { recursive: true });
+  writeFileSync(
+    config,
+    JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, duckdb: { memory_limit: '4GB' } }),
+  );
+  cli('admin', 'init', '--config', config);
+  const fp = /fingerprint ([0-9a-f]{64})/.exec(
+    cli('keygen', 'linkage', '--out', join(template, 'linkage.key')),
+  )?.[1] as string;
+  for (const p of PRODUCERS) {
+    cli('keygen', 'producer', '--producer', p.source, '--out', join(template, 'keys'));
+    cli(
+      'admin',
+      'producer',
+      'add',
+      '--config',
+      config,
+      '--producer',
+      p.source,
+      '--public-key',
+      join(template, 'keys', `${p.source}-public-key.json`),
+      '--fingerprint',
+      fp,
+    );
+    writeFileSync(
+      join(template, `${p.source}.token`),
+      cli('admin', 'token', 'create', '--config', config, '--role', `producer:${p.source}`),
+      { mode: 0o600 },
+    );
+    process.stderr.write(`pseudonymising ${p.source}\n`);
+    cli(
+      'pseudonymise',
+      '--source',
+      p.source,
+      '--input',
+      join(synth, `${p.source}.csv`),
+      '--mapping',
+      join(synth, `${p.source}.mapping.json`),
+      '--encoding',
+      p.encoding,
+      '--delimiter',
+      p.delimiter,
+      '--linkage-key',
+      join(template, 'linkage.key'),
+      '--signing-key',
+      join(template, 'keys', `${p.source}-signing-key.json`),
+      '--out',
+      join(template, 'extracts', p.source),
+      '--no-progress',
+      '--seal-to',
+      join(template, 'secrets', 'hub-seal.pub.json'),
+    );
+  }
+  writeFileSync(
+    join(template, 'admin.token'),
+    cli('admin', 'token', 'create', '--config', config, '--role', 'admin'),
+    { mode: 0o600 },
+  );
+  writeFileSync(join(template, 'ready'), '');
+}
+
+const run = join(dir, 'run');
+rmSync(run, { recursive: true, force: true });
+cpSync(template, run, { recursive: true });
+const server = spawn('node', [join(root, 'bench/with-rss.mjs'), 'serve', '--config', join(run, 'hub.json')], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let serverErr = '';
+server.stderr.on('data', (d: Buffer) => {
+  serverErr += d.toString();
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /"msg":"listening","host":"([^"]+)","port":(\d+)/.exec(out);
+    if (m) resolve(`http://${m[1]}:${m[2]}`);
+  });
+  server.on('exit', () => reject(new Error(`the hub did not start: ${serverErr}`)));
+});
+for (const p of PRODUCERS) {
+  cli(
+    'upload',
+    join(run, 'extracts', p.source),
+    '--hub',
+    url,
+    '--token-file',
+    join(run, `${p.source}.token`),
+    '--no-progress',
+  );
+}
+const t0 = performance.now();
+const linked = spawnSync(
+  'node',
+  [
+    join(root, 'dist/cli/main.js'),
+    'link',
+    '--hub',
+    url,
+    '--token-file',
+    join(run, 'admin.token'),
+    '--report',
+    join(run, 'report.html'),
+  ],
+  { encoding: 'utf8' },
+);
+const seconds = (performance.now() - t0) / 1000;
+const exited = new Promise<void>((resolve) => server.on('exit', () => resolve()));
+server.kill('SIGTERM');
+await exited;
+if (linked.status !== 0) {
+  process.stderr.write(linked.stderr + linked.stdout + serverErr);
+  process.exit(1);
+}
+const runId = /linkage run (\S+) succeeded/.exec(linked.stdout)?.[1] as string;
+process.stderr.write(linked.stdout);
+const rss = Number(/maxrss_kb=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024;
+
+const db = await DuckDBInstance.create(':memory:');
+const conn = await db.connect();
+await conn.run(`ATTACH '${join(run, 'hub.duckdb')}' AS hub (READ_ONLY)`);
+const ev = await evaluateRun(conn, 'hub', runId, {
+  recordMaps: Object.fromEntries(
+    PRODUCERS.map((p) => [p.source, join(run, 'extracts', p.source, 'record-map.csv')]),
+  ),
+  truth: join(synth, 'truth', 'records.csv'),
+});
+const summary = JSON.parse(
+  String(
+    (
+      await conn.runAndReadAll(`SELECT summary FROM hub.linkage_runs WHERE id = '${runId}'`)
+    ).getRows()[0]?.[0],
+  ),
+) as {
+  records: number;
+  threshold: number;
+  seconds: Record<string, number>;
+  pairs: Record<string, { mode: string; comparisons: number; candidates: number }>;
+};
+conn.closeSync();
+db.closeSync();
+const q = ev.quality;
+const f = (x: number) => x.toFixed(4);
+process.stderr.write(
+  `threshold ${summary.threshold}; stages ${JSON.stringify(summary.seconds)}\n` +
+    `pairs ${JSON.stringify(Object.fromEntries(Object.entries(summary.pairs).map(([k, v]) => [k, `${v.mode} ${v.comparisons}`])))}\n` +
+    `F1 overall ${f(q.overall.f1)} (P ${f(q.overall.precision)} R ${f(q.overall.recall)}), without valid NIR ${f(q.withoutValidNir.f1)} ` +
+    `(P ${f(q.withoutValidNir.precision)} R ${f(q.withoutValidNir.recall)}), exact ${f(q.byType.exact.f1)}, fuzzy ${f(q.byType.fuzzy.f1)}\n` +
+    `by source pair ${JSON.stringify(Object.fromEntries(Object.entries(q.bySourcePair).map(([k, v]) => [k, f(v.f1)])))}\n` +
+    `pair completeness of blocking ${JSON.stringify(Object.fromEntries(Object.entries(ev.pairCompleteness).map(([k, v]) => [k, f(v)])))}\n` +
+    `report ${join(run, 'report.html')}\n`,
+);
+if (values.clear) {
+  const { clearLink } = await import('../src/link/clear-linker.js');
+  const { qualityAgainstTruth } = await import('../src/link/metrics.js');
+  const clear = await clearLink(
+    PRODUCERS.map((p) => ({
+      source: p.source,
+      csv: join(synth, `${p.source}.csv`),
+      mapping: join(synth, `${p.source}.mapping.json`),
+      encoding: p.encoding as 'utf-8' | 'latin1',
+      delimiter: p.delimiter,
+    })),
+  );
+  const truth = new Map(
+    readFileSync(join(synth, 'truth', 'records.csv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => {
+        const [s, r, pid] = l.split(',');
+        return [`${s}\u0000${r}`, pid as string];
+      }),
+  );
+  const cq = qualityAgainstTruth(
+    clear.records.map((r, i) => ({
+      source: r.source,
+      person: r.person,
+      entity: truth.get(`${r.source}\u0000${r.recordId}`) ?? `unknown-${i}`,
+      nir: -1,
+      idkey: -1,
+      validNir: false,
+    })),
+  );
+  process.stderr.write(
+    `clear-text reference: F1 ${f(cq.overall.f1)} (P ${f(cq.overall.precision)} R ${f(cq.overall.recall)}), threshold ${clear.threshold}, ${clear.seconds.toFixed(1)} s\n` +
+      `price of privacy: F1(clear) − F1(private) = ${((cq.overall.f1 - q.overall.f1) * 100).toFixed(2)} points\n`,
+  );
+}
+process.stdout.write(
+  `link records=${summary.records} seconds=${seconds.toFixed(1)} peak_rss_mb=${Math.round(rss)} f1=${f(q.overall.f1)}\n`,
+);
