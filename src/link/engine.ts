@@ -143,6 +143,36 @@ interface Loaded {
   certified: Uint8Array;
   kernel: DiceKernel;
   clkBytes: number;
+  /** hashes of each record's blocking keys, BLOCK_SLOTS per record, −1 for none */
+  blocks: Int32Array;
+}
+
+/** Blocking keys kept per record for the agreement bonus (protocol v1 makes at most 6). */
+const BLOCK_SLOTS = 8;
+/** Score bonus per blocking pass two records agree on, and the most passes counted. */
+export const BLOCK_BONUS = 0.05;
+export const BLOCK_BONUS_MAX = 4;
+
+/** The link score of a pair: Dice plus a bonus per shared blocking key, scaled back to [0, 1]. */
+export function linkScore(dice: number, sharedBlocks: number): number {
+  return (dice + BLOCK_BONUS * Math.min(sharedBlocks, BLOCK_BONUS_MAX)) / (1 + BLOCK_BONUS * BLOCK_BONUS_MAX);
+}
+
+function sharedBlocks(blocks: Int32Array, a: number, b: number): number {
+  let n = 0;
+  for (let i = 0; i < BLOCK_SLOTS; i++) {
+    const x = blocks[a * BLOCK_SLOTS + i] as number;
+    if (x < 0) break;
+    for (let j = 0; j < BLOCK_SLOTS; j++) {
+      const y = blocks[b * BLOCK_SLOTS + j] as number;
+      if (y < 0) break;
+      if (x === y) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
 }
 
 /** Reads the records (rec must be 0…n−1) into typed arrays and the CLKs into the kernel. */
@@ -159,11 +189,12 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   const nir = new Int32Array(n).fill(-1);
   const idkey = new Int32Array(n).fill(-1);
   const certified = new Uint8Array(n);
+  const blocks = new Int32Array(n * BLOCK_SLOTS).fill(-1);
   const result = await conn.stream(
     `SELECT rec, list_position(${sqlList(SOURCES)}, source) - 1 AS s, nir_class = 'certified' AS cert,
        CASE WHEN nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY nir_p2 IS NULL ORDER BY nir_p2) - 1 END AS nir,
        CASE WHEN idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY idkey_p2 IS NULL ORDER BY idkey_p2) - 1 END AS idkey,
-       clk
+       clk, list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER) AS bk
      FROM ${table} ORDER BY rec`,
   );
   let next = 0;
@@ -177,6 +208,7 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
     const nV = chunk.getColumnVector(3);
     const iV = chunk.getColumnVector(4);
     const kV = chunk.getColumnVector(5);
+    const bV = chunk.getColumnVector(6);
     const clks = new Uint8Array(rows * clkBytes);
     for (let j = 0; j < rows; j++) {
       const rec = Number(recV.getItem(j));
@@ -187,13 +219,17 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
       idkey[rec] = Number(iV.getItem(j));
       const blob = kV.getItem(j) as { bytes: Uint8Array } | null;
       if (blob) clks.set(blob.bytes.subarray(0, clkBytes), j * clkBytes);
+      const keys = bV.getItem(j) as { items: readonly unknown[] } | null;
+      const items = keys?.items ?? [];
+      for (let x = 0; x < Math.min(items.length, BLOCK_SLOTS); x++)
+        blocks[rec * BLOCK_SLOTS + x] = Number(items[x]);
     }
     kernel.add(clks);
     next += rows;
     hooks.onStage?.('load', { done: next, total: n });
     checkAbort(hooks.signal);
   }
-  return { n, source, nir, idkey, certified, kernel, clkBytes };
+  return { n, source, nir, idkey, certified, kernel, clkBytes, blocks };
 }
 
 const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
@@ -302,9 +338,10 @@ export async function linkRecords(
       // every score counts for each record's best and runner-up (what the threshold is chosen on), even
       // below the floor; only pairs at or above the floor are kept
       const ranks = new TopTwo(n);
-      const keep = (a: number, b: number, s: number) => {
+      const keep = (a: number, b: number, dice: number) => {
         // within a source both (a, b) and (b, a) may come: keep one
         if (a === b || (same && a > b && inA[b] === 1)) return;
+        const s = linkScore(dice, sharedBlocks(L.blocks, a, b));
         ranks.note(a, s);
         if (stats.mode === 'blocking') ranks.note(b, s);
         if (s < config.floor) return;
