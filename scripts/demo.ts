@@ -2,7 +2,8 @@
  * `npm run demo`: ldh-link end to end on embedded defaults — a small synthetic population (three
  * producers' raw files), a linkage key, a hub (secrets, DuckDB file, pinned producers, tokens), then for
  * each producer `pseudonymise --seal-to`, `verify`, `inspect` and `upload` to the hub running in the
- * background, and finally the hub's view of what it received and the audit-chain check. Every step is a
+ * background, a linkage run with its quality report, and finally the hub's view of what it received and
+ * the audit-chain check. Every step is a
  * real `ldh-link` process, printed as the command a user would type. Outputs go to out/demo/ (git-ignored).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -143,6 +144,17 @@ for (const e of list.extracts) {
     `  ${e.producer.padEnd(5)} ${String(e.identities).padStart(7)} identities ${String(e.events).padStart(8)} events  ${e.sealed ? 'sealed' : 'plain'}  ${e.status}\n`,
   );
 }
+process.stdout.write('\n== hub administrator: linkage of the three sources ==\n');
+ldh([
+  'link',
+  '--hub',
+  url,
+  '--token-file',
+  rel(join(keys, 'admin.token')),
+  '--report',
+  rel(join(hubDir, 'linkage-report.html')),
+]);
+
 const chain = (await (await fetch(`${url}/v1/audit/verify`, { headers: admin })).json()) as {
   ok: boolean;
   entries: number;
@@ -163,6 +175,7 @@ Done. Everything is under ${rel(out)}/:
   keys/             the linkage key (0600), each producer's signing key pair, the tokens (0600)
   extracts/<src>/   extract.sealed (sent), extract.parquet, events.parquet, manifest.json
                     rejects.csv, record-map.csv → stay with the producer
-  hub/              hub.json, secrets/ (0600), hub.duckdb (re-keyed identities, events, audit log), hub.log
-Linkage and researcher queries join the demo as they are built.
+  hub/              hub.json, secrets/ (0600), hub.duckdb (re-keyed identities, events, persons, audit log),
+                    hub.log, linkage-report.html (the quality report: aggregates only)
+Researcher queries join the demo as they are built.
 `);
