@@ -3,7 +3,10 @@
  * ingested, a run through the API, persons scored against the ground truth; cancellation and failure
  * leave the previous result in use; reports carry aggregates only.
  */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Source } from '../core/fields.js';
@@ -20,6 +23,8 @@ import { createTestHub, post, sealedOf, type TestHub } from './test-hub.js';
 import { createToken } from './tokens.js';
 
 const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
+const MAIN = new URL('../cli/main.ts', import.meta.url).pathname;
+const run = promisify(execFile);
 const PRODUCERS: { source: Source; encoding: 'utf-8' | 'latin1'; delimiter: string }[] = [
   { source: 'pe', encoding: 'latin1', delimiter: ';' },
   { source: 'dsn', encoding: 'utf-8', delimiter: ',' },
@@ -131,6 +136,23 @@ describe('linkage runs', () => {
     for (const v of Object.values(ev.pairCompleteness)) expect(v).toBeGreaterThan(0.8);
   });
 
+  it('ldh-link link runs a linkage from the command line and saves the report', async () => {
+    const tokenFile = join(h.dir, 'admin.token');
+    await writeFile(tokenFile, `${h.tokens.admin}\n`, { mode: 0o600 });
+    const report = join(h.dir, 'report.html');
+    const { stdout } = await run(
+      'node',
+      ['--import', 'tsx', MAIN, 'link', '--hub', h.url, '--token-file', tokenFile, '--report', report],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(stdout).toMatch(/linkage run \S+ succeeded: \d+ records → \d+ persons/);
+    const html = await readFile(report, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
   it('serves the report as HTML and JSON, aggregates only', async () => {
     const html = await api('GET', `/v1/linkage-runs/${first}/report`).then((x) => x.r);
     expect(html.status).toBe(200);
@@ -143,6 +165,11 @@ describe('linkage runs', () => {
   });
 
   it('a cancelled run and a failed run leave the previous result in use', async () => {
+    const before = (await api('GET', '/v1/linkage-runs')).json as {
+      runs: { id: string; current: boolean }[];
+    };
+    const inUse = before.runs.find((r) => r.current)?.id;
+    expect(inUse).toBeDefined();
     const started = await api('POST', '/v1/linkage-runs', {});
     const id = String(started.json?.id);
     const cancelled = await api('POST', `/v1/linkage-runs/${id}/cancel`);
@@ -159,7 +186,7 @@ describe('linkage runs', () => {
       await runs.idle();
       expect(await runs.status(bad.id)).toMatchObject({ status: 'failed', current: false });
       const current = await runs.currentRun();
-      expect(current === first || (cancelled.status === 409 && current === id)).toBe(true);
+      expect(current === inUse || (cancelled.status === 409 && current === id)).toBe(true);
     });
     await h.start();
     const list = await api('GET', '/v1/linkage-runs');
