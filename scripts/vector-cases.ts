@@ -396,7 +396,7 @@ export const VECTOR_CASES: readonly VectorCase[] = [
     rule: 'extra fields: letters and digits only, upper case, no spaces; padded bigrams, k = 15, after the §4 fields',
     input: base,
     extra: [
-      { name: 'address', raw: "12, rue du Sacré-Cœur", normalised: '12RUEDUSACRECOEUR' },
+      { name: 'address', raw: '12, rue du Sacré-Cœur', normalised: '12RUEDUSACRECOEUR' },
       { name: 'postcode', raw: '75 011', normalised: '75011' },
     ],
     expect: { birth_name: 'DUPONT' },
