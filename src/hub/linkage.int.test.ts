@@ -160,8 +160,50 @@ describe('linkage runs', () => {
     const r = await fetch(`${h.url}/v1/linkage-runs/${first}/report`, {
       headers: { authorization: `Bearer ${h.tokens.admin}`, accept: 'application/json' },
     });
-    const report = (await r.json()) as { summary: { records: number } };
-    expect(report.summary.records).toBeGreaterThan(0);
+    const report = (await r.json()) as {
+      summary: {
+        records: number;
+        persons: number;
+        links: Record<string, number>;
+        recordsBySource: Record<string, number>;
+        unlinkedShare: Record<string, number>;
+      };
+    };
+    // the report's figures, recomputed independently from the tables the run wrote
+    await h.stop();
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`ATTACH '${h.config.database}' AS hub (READ_ONLY)`);
+    const q = async (sql: string) => (await c.runAndReadAll(sql)).getRows();
+    const [[records, persons]] = (await q(
+      `SELECT count(*), count(DISTINCT person) FROM hub.run_persons WHERE run_id = '${first}'`,
+    )) as [[bigint, bigint]];
+    const links = Object.fromEntries(
+      (await q(`SELECT type, count(*) FROM hub.run_links WHERE run_id = '${first}' GROUP BY type`)).map(
+        (x) => [String(x[0]), Number(x[1])],
+      ),
+    );
+    const unlinked = Object.fromEntries(
+      (
+        await q(
+          `WITH p AS (SELECT person, count(DISTINCT source) AS n FROM hub.run_persons WHERE run_id = '${first}' GROUP BY person)
+           SELECT r.source, avg(CASE WHEN p.n = 1 THEN 1 ELSE 0 END) FROM hub.run_persons r JOIN p USING (person)
+           WHERE r.run_id = '${first}' GROUP BY r.source`,
+        )
+      ).map((x) => [String(x[0]), Number(x[1])]),
+    );
+    c.closeSync();
+    db.closeSync();
+    await h.start();
+    expect(report.summary.records).toBe(Number(records));
+    expect(report.summary.persons).toBe(Number(persons));
+    expect(report.summary.links).toEqual({
+      nir: links.nir ?? 0,
+      idkey: links.idkey ?? 0,
+      fuzzy: links.fuzzy ?? 0,
+    });
+    for (const [s, share] of Object.entries(unlinked))
+      expect(report.summary.unlinkedShare[s]).toBeCloseTo(share, 10);
   });
 
   it('a cancelled run and a failed run leave the previous result in use', async () => {
