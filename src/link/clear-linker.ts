@@ -30,6 +30,7 @@ import { dateFormatOf, Mapping } from '../core/mapping.js';
 import { compact } from '../core/text.js';
 import { greedyOneToOne, rankPairs } from './assign.js';
 import { jaroWinkler } from './jaro-winkler.js';
+import { PairBuffer, TopTwo } from './scored-pairs.js';
 import { HISTOGRAM_BINS, mixtureThreshold } from './threshold.js';
 import { UnionFind } from './union-find.js';
 
@@ -324,56 +325,6 @@ function compareRecords(R: Records, a: number, b: number): number {
   score += part(W.sex, sa === 0 || sb === 0 ? null : sa === sb ? 1 : 0);
   score += part(W.place, placeSimilarity(R, a, b));
   return Math.min(1, score);
-}
-
-/** Growable parallel typed arrays of scored pairs. */
-class PairBuffer {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  s = new Float32Array(1024);
-  count = 0;
-  push(a: number, b: number, s: number): void {
-    if (this.count === this.a.length) {
-      const a2 = new Int32Array(this.count * 2);
-      const b2 = new Int32Array(this.count * 2);
-      const s2 = new Float32Array(this.count * 2);
-      a2.set(this.a);
-      b2.set(this.b);
-      s2.set(this.s);
-      this.a = a2;
-      this.b = b2;
-      this.s = s2;
-    }
-    this.a[this.count] = a;
-    this.b[this.count] = b;
-    this.s[this.count] = s;
-    this.count++;
-  }
-}
-
-/** Each record's best and runner-up scores (as engine.ts), and their histograms. */
-class TopTwo {
-  private readonly first: Float32Array;
-  private readonly second: Float32Array;
-  constructor(n: number) {
-    this.first = new Float32Array(n);
-    this.second = new Float32Array(n);
-  }
-  note(r: number, s: number): void {
-    if (s > (this.first[r] as number)) {
-      this.second[r] = this.first[r] as number;
-      this.first[r] = s;
-    } else if (s > (this.second[r] as number)) this.second[r] = s;
-  }
-  addTo(records: readonly number[], best: Float64Array, second: Float64Array): void {
-    const bins = best.length;
-    for (const r of records) {
-      const b = Math.min(bins - 1, Math.floor((this.first[r] as number) * bins));
-      const s = Math.min(bins - 1, Math.floor((this.second[r] as number) * bins));
-      best[b] = (best[b] as number) + 1;
-      second[s] = (second[s] as number) + 1;
-    }
-  }
 }
 
 /** Candidate pairs of A × B sharing a blocking key (blocks over the cap skipped), each scored once. */

@@ -21,6 +21,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { greedyOneToOne, rankPairs } from './assign.js';
 import { createDiceKernel, type DiceKernel } from './dice.js';
+import { PairBuffer, TopTwo } from './scored-pairs.js';
 import { histogram, mixtureThreshold } from './threshold.js';
 import { UnionFind } from './union-find.js';
 
@@ -105,30 +106,6 @@ export interface LinkResult {
   readonly certified: Uint8Array;
   readonly links: { a: Int32Array; b: Int32Array; type: Uint8Array; score: Float32Array; count: number };
   readonly summary: LinkSummary;
-}
-
-/** Growable parallel typed arrays of scored pairs. */
-class PairBuffer {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  s = new Float32Array(1024);
-  count = 0;
-  push(a: number, b: number, s: number): void {
-    if (this.count === this.a.length) {
-      const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
-        const y = make(x.length * 2);
-        y.set(x);
-        return y;
-      };
-      this.a = grow(this.a, (n) => new Int32Array(n));
-      this.b = grow(this.b, (n) => new Int32Array(n));
-      this.s = grow(this.s, (n) => new Float32Array(n));
-    }
-    this.a[this.count] = a;
-    this.b[this.count] = b;
-    this.s[this.count] = s;
-    this.count++;
-  }
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -492,33 +469,6 @@ const isSame = (key: string) => {
   const [a, b] = key.split('-');
   return a === b;
 };
-
-/** Each record's best and runner-up scores, and their histograms (100 bins; a record with none: bin 0). */
-class TopTwo {
-  private readonly first: Float32Array;
-  private readonly second: Float32Array;
-  constructor(n: number) {
-    this.first = new Float32Array(n);
-    this.second = new Float32Array(n);
-  }
-  note(r: number, s: number): void {
-    if (s > (this.first[r] as number)) {
-      this.second[r] = this.first[r] as number;
-      this.first[r] = s;
-    } else if (s > (this.second[r] as number)) this.second[r] = s;
-  }
-  histograms(records: readonly number[]): { best: Float64Array; second: Float64Array } {
-    const best = new Float64Array(100);
-    const second = new Float64Array(100);
-    for (const r of records) {
-      const b = Math.min(99, Math.floor((this.first[r] as number) * 100));
-      const s = Math.min(99, Math.floor((this.second[r] as number) * 100));
-      best[b] = (best[b] as number) + 1;
-      second[s] = (second[s] as number) + 1;
-    }
-    return { best, second };
-  }
-}
 
 /** Pairs sharing a blocking key, streamed from DuckDB and scored in batches. */
 async function blockingCandidates(
