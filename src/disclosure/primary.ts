@@ -9,7 +9,8 @@ export type PrimaryRule = 'count' | 'numerator' | 'complement';
 
 export interface Suppression {
   readonly cell: number;
-  readonly rule: PrimaryRule | 'secondary';
+  /** primary rules here; secondary.ts and audit.ts add `secondary:line` and `secondary:audit` */
+  readonly rule: PrimaryRule | 'secondary:line' | 'secondary:audit';
   /** the outcome whose numerator or complement is small */
   readonly outcome?: number;
 }
