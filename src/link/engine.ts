@@ -17,7 +17,7 @@
  * in the kernel's memory, the scored pairs in growable arrays bounded by the caps. Cancellable between
  * batches through an AbortSignal.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { greedyOneToOne, rankPairs } from './assign.js';
 import { createDiceKernel, type DiceKernel } from './dice.js';
@@ -167,49 +167,65 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   const idkey = new Int32Array(n).fill(-1);
   const certified = new Uint8Array(n);
   const blocks = new Int32Array(n * BLOCK_SLOTS).fill(-1);
-  const result = await conn.stream(
-    `SELECT rec, list_position(${sqlList(SOURCES)}, source) - 1 AS s, nir_class = 'certified' AS cert,
-       CASE WHEN nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY nir_p2 IS NULL ORDER BY nir_p2) - 1 END AS nir,
-       CASE WHEN idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY idkey_p2 IS NULL ORDER BY idkey_p2) - 1 END AS idkey,
-       clk, list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER) AS bk
-     FROM ${table} ORDER BY rec`,
+  // two scans, each placing values by rec (no ORDER BY): the codes come from window sorts over narrow
+  // rows only; CLKs and blocking keys are read as stored (sorting 128-byte rows cost seconds per million)
+  const seen = new Uint8Array(n);
+  await scan(
+    conn,
+    `SELECT rec, list_position(${sqlList(SOURCES)}, source) - 1, nir_class = 'certified',
+       CASE WHEN nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY nir_p2 IS NULL ORDER BY nir_p2) - 1 END,
+       CASE WHEN idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY idkey_p2 IS NULL ORDER BY idkey_p2) - 1 END
+     FROM (SELECT rec, source, nir_class, nir_p2, idkey_p2 FROM ${table})`,
+    (v, j) => {
+      const rec = Number(v[0]?.getItem(j));
+      if (seen[rec] === 1) throw new Error('records must be numbered 0…n−1, each once');
+      seen[rec] = 1;
+      source[rec] = Number(v[1]?.getItem(j));
+      certified[rec] = v[2]?.getItem(j) === true ? 1 : 0;
+      nir[rec] = Number(v[3]?.getItem(j));
+      idkey[rec] = Number(v[4]?.getItem(j));
+    },
+    hooks,
   );
-  let next = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const rows = chunk.rowCount;
-    const recV = chunk.getColumnVector(0);
-    const sV = chunk.getColumnVector(1);
-    const cV = chunk.getColumnVector(2);
-    const nV = chunk.getColumnVector(3);
-    const iV = chunk.getColumnVector(4);
-    const kV = chunk.getColumnVector(5);
-    const bV = chunk.getColumnVector(6);
-    const clks = new Uint8Array(rows * clkBytes);
-    for (let j = 0; j < rows; j++) {
-      const rec = Number(recV.getItem(j));
-      if (rec !== next + j) throw new Error('records must be numbered 0…n−1 in order');
-      source[rec] = Number(sV.getItem(j));
-      certified[rec] = cV.getItem(j) === true ? 1 : 0;
-      nir[rec] = Number(nV.getItem(j));
-      idkey[rec] = Number(iV.getItem(j));
-      const blob = kV.getItem(j) as { bytes: Uint8Array } | null;
-      if (blob) clks.set(blob.bytes.subarray(0, clkBytes), j * clkBytes);
-      const keys = bV.getItem(j) as { items: readonly unknown[] } | null;
-      const items = keys?.items ?? [];
+  const clks = new Uint8Array(n * clkBytes);
+  let done = 0;
+  await scan(
+    conn,
+    `SELECT rec, clk, list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER) FROM ${table}`,
+    (v, j) => {
+      const rec = Number(v[0]?.getItem(j));
+      const blob = v[1]?.getItem(j) as { bytes: Uint8Array } | null;
+      if (blob) clks.set(blob.bytes.subarray(0, clkBytes), rec * clkBytes);
+      const items = (v[2]?.getItem(j) as { items: readonly unknown[] } | null)?.items ?? [];
       for (let x = 0; x < Math.min(items.length, BLOCK_SLOTS); x++)
         blocks[rec * BLOCK_SLOTS + x] = Number(items[x]);
-    }
-    kernel.add(clks);
-    next += rows;
-    hooks.onStage?.('load', { done: next, total: n });
-    checkAbort(hooks.signal);
-  }
+      if (++done % 65536 === 0) hooks.onStage?.('load', { done, total: n });
+    },
+    hooks,
+  );
+  kernel.add(clks);
+  hooks.onStage?.('load', { done: n, total: n });
   return { n, source, nir, idkey, certified, kernel, clkBytes, blocks };
 }
 
 const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+
+/** Streams a query's rows to `row(vectors, index)`, chunk by chunk, checking for cancellation. */
+async function scan(
+  conn: DuckDBConnection,
+  sql: string,
+  row: (vectors: readonly DuckDBVector[], j: number) => void,
+  hooks: LinkHooks,
+): Promise<void> {
+  const result = await conn.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const vectors = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
+    for (let j = 0; j < chunk.rowCount; j++) row(vectors, j);
+    checkAbort(hooks.signal);
+  }
+}
 
 export async function linkRecords(
   conn: DuckDBConnection,
