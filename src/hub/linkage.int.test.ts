@@ -14,6 +14,7 @@ import { keyFingerprint } from '../core/keys.js';
 import { pseudonymise } from '../producer/pseudonymise.js';
 import { createSigningKeyFiles, readLinkageKey, readPublicKey } from '../shared/key-files.js';
 import { withHubStore } from './admin.js';
+import { areCohortByQuarter } from './cohort.js';
 import { evaluateRun } from './evaluate.js';
 import { LinkageRuns } from './linkage-runs.js';
 import { silentLogger } from './log.js';
@@ -134,6 +135,54 @@ describe('linkage runs', () => {
     expect(ev.quality.overall.f1).toBeGreaterThan(0.98);
     expect(ev.quality.withoutValidNir.f1).toBeGreaterThan(0.9);
     for (const v of Object.values(ev.pairCompleteness)) expect(v).toBeGreaterThan(0.8);
+  });
+
+  it('the ARE cohort and its outcomes equal the ground-truth statistics of the synthetic population', async () => {
+    const ref = JSON.parse(await readFile(join(SAMPLE, 'truth', 'reference-stats.json'), 'utf8')) as {
+      period: { from: string; to: string };
+      cells: {
+        quarter: string;
+        sex: string;
+        age_band: string;
+        cohort: number;
+        employed_6m: { count: number } | null;
+        employed_12m: { count: number } | null;
+        rsa_12m: { count: number } | null;
+      }[];
+    };
+    await h.stop();
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`ATTACH '${h.config.database}' AS hub (READ_ONLY)`);
+    const cells = await areCohortByQuarter(c, 'hub', first, {
+      from: ref.period.from,
+      to: ref.period.to,
+      outcomes: [
+        { name: 'employed_6m', kind: 'employed', k: 6 },
+        { name: 'employed_12m', kind: 'employed', k: 12 },
+        { name: 'rsa_12m', kind: 'rsa', k: 12 },
+      ],
+    });
+    c.closeSync();
+    db.closeSync();
+    await h.start();
+    const truth = ref.cells.filter((x) => x.sex === 'all' && x.age_band === 'all');
+    expect(cells.length).toBeGreaterThan(10);
+    const got = cells.map((x) => [
+      x.quarter,
+      x.cohort,
+      x.outcomes.employed_6m,
+      x.outcomes.employed_12m,
+      x.outcomes.rsa_12m,
+    ]);
+    const want = truth.map((x) => [
+      x.quarter,
+      x.cohort,
+      x.employed_6m?.count ?? null,
+      x.employed_12m?.count ?? null,
+      x.rsa_12m?.count ?? null,
+    ]);
+    expect(got).toEqual(want);
   });
 
   it('ldh-link link runs a linkage from the command line and saves the report', async () => {
