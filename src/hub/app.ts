@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit.js';
 import { extractRoutes } from './routes/extracts.js';
 import { healthRoutes } from './routes/health.js';
 import { linkageRoutes } from './routes/linkage.js';
+import { studyRoutes } from './routes/studies.js';
 import type { Store } from './store.js';
 import { authenticate } from './tokens.js';
 
@@ -128,6 +129,7 @@ export function createApp(deps: HubDeps): OpenAPIHono<HubEnv> {
   healthRoutes(app, deps);
   extractRoutes(app, deps);
   linkageRoutes(app, deps);
+  studyRoutes(app, deps);
   auditRoutes(app, deps);
 
   app.doc31('/v1/openapi.json', {

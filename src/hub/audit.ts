@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = {
   'linkage.failed':
     'a linkage run failed or was interrupted; the previous result stays in use; detail: stage',
   'linkage.cancelled': 'a linkage run was cancelled by an admin; detail: stage',
+  'study.created': 'an admin created a study; target: study id; detail: threshold, rounding, DP mechanism',
+  'query.released':
+    'a query was answered; target: release id; detail: study, cells, suppressed cells, budget spent',
+  'query.refused': 'a query was refused; target: study id; detail: problem code',
   'extract.refused':
     'an upload was refused; target: extract id when known; detail: producer, problem code, bytes, request id',
 } as const;

@@ -83,6 +83,21 @@ describe('authorisation', () => {
     { method: 'POST', path: '/v1/linkage-runs/20260101-00000000/cancel', allowed: ['admin'], okStatus: 404 },
     { method: 'GET', path: '/v1/linkage-runs/20260101-00000000/report', allowed: ['admin'], okStatus: 404 },
     { method: 'POST', path: '/v1/linkage-runs', allowed: ['admin'], okStatus: 400, body: '{"unknown":1}' },
+    { method: 'GET', path: '/v1/studies', allowed: ['admin', 'researcher:s1'], okStatus: 200 },
+    { method: 'POST', path: '/v1/studies', allowed: ['admin'], okStatus: 400, body: '{"id":"x"}' },
+    {
+      method: 'POST',
+      path: '/v1/studies/nostudy/queries',
+      allowed: ['researcher:s1'],
+      okStatus: 404,
+      body: '{}',
+    },
+    {
+      method: 'GET',
+      path: '/v1/studies/nostudy/queries/q1',
+      allowed: ['admin', 'researcher:s1'],
+      okStatus: 404,
+    },
     { method: 'GET', path: '/v1/audit', allowed: ['admin'], okStatus: 200 },
     { method: 'GET', path: '/v1/audit/verify', allowed: ['admin'], okStatus: 200 },
   ];

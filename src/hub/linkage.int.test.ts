@@ -287,3 +287,123 @@ describe('linkage runs', () => {
     expect(verify.json).toMatchObject({ ok: true });
   });
 });
+
+describe('studies and researchers’ queries', () => {
+  const QUERY = {
+    version: 1,
+    cohort: { are_opening: { from: '2019-Q1', to: '2022-Q4' } },
+    outcomes: [{ kind: 'employed', k: 12 }],
+    breakdowns: ['quarter'],
+  };
+  const as = (token: string) => async (method: string, path: string, body?: unknown, accept?: string) => {
+    const r = await fetch(`${h.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(accept ? { accept } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await r.text();
+    return {
+      status: r.status,
+      text,
+      json: (() => {
+        try {
+          return JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          return null;
+        }
+      })(),
+    };
+  };
+
+  it('an admin creates a study; its researcher queries it and gets tables with small cells suppressed', async () => {
+    const admin = as(h.tokens.admin);
+    const created = await admin('POST', '/v1/studies', {
+      id: 's1',
+      purpose: 'Return to employment after an unemployment right (test study)',
+      breakdowns: ['quarter', 'sex'],
+      period: { from: '2019-Q1', to: '2024-Q4' },
+    });
+    expect(created.status).toBe(201);
+    const researcher = as(h.tokens['researcher:s1']);
+    const r = await researcher('POST', '/v1/studies/s1/queries', QUERY);
+    expect(r.status, r.text).toBe(201);
+    const cells = (
+      r.json?.result as {
+        cells: {
+          coords: string[];
+          count: number | null;
+          suppressed: boolean;
+          outcomes: Record<string, { count: number | null }>;
+        }[];
+      }
+    ).cells;
+    const total = cells.find((c) => c.coords[0] === 'total');
+    expect(total?.suppressed).toBe(false);
+    expect(total?.count).toBeGreaterThan(100);
+    for (const c of cells)
+      if (c.suppressed) expect([c.count, c.outcomes.employed_12m?.count]).toEqual([null, null]);
+    for (const c of cells) if (!c.suppressed) expect(c.count as number).toBeGreaterThanOrEqual(11);
+    const csv = await researcher(
+      'GET',
+      `/v1/studies/s1/queries/${String(r.json?.id)}`,
+      undefined,
+      'text/csv',
+    );
+    expect(csv.text.split('\n')[0]).toBe('quarter,count,employed_12m_count,employed_12m_share,suppressed');
+  });
+
+  it('refuses breakdowns the study does not allow, and hides the study from other researchers', async () => {
+    const researcher = as(h.tokens['researcher:s1']);
+    const bad = await researcher('POST', '/v1/studies/s1/queries', { ...QUERY, breakdowns: ['age_band'] });
+    expect([bad.status, bad.json?.code]).toEqual([403, 'query-not-allowed']);
+    const invalid = await researcher('POST', '/v1/studies/s1/queries', { ...QUERY, version: 2 });
+    expect([invalid.status, invalid.json?.code]).toEqual([400, 'validation-failed']);
+    await h.stop();
+    const other = await withHubStore(h.configPath, (store) =>
+      createToken(store, parseRole('researcher:s2'), { actor: 'cli' }),
+    );
+    await h.start();
+    const s2 = as(other.token);
+    expect((await s2('GET', '/v1/studies')).json).toEqual({ studies: [] });
+    expect((await s2('POST', '/v1/studies/s1/queries', QUERY)).status).toBe(404); // another study: not even its existence
+  });
+
+  it('refuses a cohort that differs from a released one by fewer persons than the threshold', async () => {
+    // a release whose cohort is the same as QUERY's but one person: inserted as an earlier release would be
+    await h.stop();
+    const db = await DuckDBInstance.create(h.config.database);
+    const c = await db.connect();
+    const last = (
+      await c.runAndReadAll(
+        "SELECT id, run_id FROM releases WHERE study = 's1' ORDER BY created_at DESC LIMIT 1",
+      )
+    ).getRows()[0];
+    await c.run(
+      `INSERT INTO releases SELECT 'fake-release', study, requested_by, created_at, run_id, query, result, suppressed FROM releases WHERE id = '${String(last?.[0])}'`,
+    );
+    await c.run(
+      `INSERT INTO release_cohorts SELECT 'fake-release', person FROM release_cohorts WHERE release_id = '${String(last?.[0])}' ORDER BY person OFFSET 1`,
+    );
+    c.closeSync();
+    db.closeSync();
+    await h.start();
+    const r = await as(h.tokens['researcher:s1'])('POST', '/v1/studies/s1/queries', QUERY);
+    expect([r.status, r.json?.code]).toEqual([422, 'differencing-refused']);
+    const verify = await api('GET', '/v1/audit/verify');
+    expect(verify.json).toMatchObject({ ok: true });
+    const entries = (
+      (await api('GET', '/v1/audit?limit=1000')).json as {
+        entries: { action: string; detail: Record<string, unknown> }[];
+      }
+    ).entries;
+    expect(entries.filter((e) => e.action === 'query.released').length).toBeGreaterThanOrEqual(1);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'query.refused',
+      detail: { code: 'differencing-refused' },
+    });
+  });
+});

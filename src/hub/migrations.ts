@@ -60,6 +60,21 @@ export const MIGRATIONS: readonly Migration[] = [
          rid_b INTEGER NOT NULL, type VARCHAR NOT NULL, score FLOAT NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    name: 'studies, releases and the cohorts behind them',
+    sql: [
+      `CREATE TABLE studies (
+         id VARCHAR PRIMARY KEY, purpose VARCHAR NOT NULL, breakdowns VARCHAR NOT NULL,
+         period_from VARCHAR NOT NULL, period_to VARCHAR NOT NULL, policy VARCHAR NOT NULL,
+         budget_spent DOUBLE NOT NULL, created_at VARCHAR NOT NULL, closed_at VARCHAR)`,
+      `CREATE TABLE releases (
+         id VARCHAR PRIMARY KEY, study VARCHAR NOT NULL, requested_by VARCHAR NOT NULL, created_at VARCHAR NOT NULL,
+         run_id VARCHAR NOT NULL, query VARCHAR NOT NULL, result VARCHAR NOT NULL, suppressed INTEGER NOT NULL)`,
+      // the persons of each released cohort, for the differencing guard: internal, never released
+      'CREATE TABLE release_cohorts (release_id VARCHAR NOT NULL, person INTEGER NOT NULL)',
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

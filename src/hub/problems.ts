@@ -42,6 +42,18 @@ export const PROBLEMS = {
     status: 409,
     title: 'The current extracts were encoded with different CLK parameters and cannot be linked together',
   },
+  'study-exists': { status: 409, title: 'A study with this id exists' },
+  'study-closed': { status: 409, title: 'The study is closed' },
+  'no-linkage': { status: 409, title: 'No linkage run has succeeded yet: there are no persons to query' },
+  'query-not-allowed': {
+    status: 403,
+    title: 'The query uses a breakdown or a period the study does not allow',
+  },
+  'differencing-refused': {
+    status: 422,
+    title: 'The cohort differs from an already released one by fewer persons than the threshold',
+  },
+  'budget-exhausted': { status: 422, title: 'The study’s privacy budget is spent' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

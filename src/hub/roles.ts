@@ -54,6 +54,10 @@ export const ACCESS = {
   'GET /v1/linkage-runs/{id}': ['admin'],
   'POST /v1/linkage-runs/{id}/cancel': ['admin'],
   'GET /v1/linkage-runs/{id}/report': ['admin'],
+  'POST /v1/studies': ['admin'],
+  'GET /v1/studies': ['admin', 'researcher'],
+  'POST /v1/studies/{id}/queries': ['researcher'],
+  'GET /v1/studies/{id}/queries/{qid}': ['admin', 'researcher'],
   'GET /v1/audit': ['admin'],
   'GET /v1/audit/verify': ['admin'],
 } as const satisfies Record<string, 'public' | readonly RoleKind[]>;
