@@ -9,32 +9,20 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Source } from '../core/fields.js';
-import { keyFingerprint } from '../core/keys.js';
-import { pseudonymise } from '../producer/pseudonymise.js';
-import { createSigningKeyFiles, readLinkageKey, readPublicKey } from '../shared/key-files.js';
 import { withHubStore } from './admin.js';
 import { areCohortByQuarter } from './cohort.js';
 import { evaluateRun } from './evaluate.js';
 import { LinkageRuns } from './linkage-runs.js';
 import { silentLogger } from './log.js';
-import { pinProducer } from './producers.js';
 import { parseRole } from './roles.js';
-import { createTestHub, post, sealedOf, type TestHub } from './test-hub.js';
+import { sampleHub, type TestHub } from './test-hub.js';
 import { createToken } from './tokens.js';
 
 const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
 const MAIN = new URL('../cli/main.ts', import.meta.url).pathname;
 const run = promisify(execFile);
-const PRODUCERS: { source: Source; encoding: 'utf-8' | 'latin1'; delimiter: string }[] = [
-  { source: 'pe', encoding: 'latin1', delimiter: ';' },
-  { source: 'dsn', encoding: 'utf-8', delimiter: ',' },
-  { source: 'cnaf', encoding: 'utf-8', delimiter: '|' },
-];
 
 let h: TestHub;
-const tokens: Record<string, string> = {};
-const uploadTokens: Record<string, string> = {};
 
 async function api(method: string, path: string, body?: unknown) {
   const r = await fetch(`${h.url}${path}`, {
@@ -57,38 +45,7 @@ async function waitFor(id: string): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  h = await createTestHub();
-  const fp = keyFingerprint(await readLinkageKey(h.linkageKey));
-  await withHubStore(h.configPath, async (store) => {
-    for (const p of PRODUCERS.filter((x) => x.source !== 'dsn')) {
-      const keys = await createSigningKeyFiles(p.source, join(h.dir, 'keys'));
-      await pinProducer(store, await readPublicKey(keys.publicPath), fp, {
-        actor: 'cli',
-        producer: p.source,
-      });
-      tokens[p.source] = keys.secretPath;
-    }
-    uploadTokens.cnaf = (await createToken(store, parseRole('producer:cnaf'), { actor: 'cli' })).token;
-  });
-  tokens.dsn = h.signingKey;
-  await h.start();
-  for (const p of PRODUCERS) {
-    const out = join(h.dir, 'extracts', p.source);
-    await pseudonymise({
-      source: p.source,
-      input: join(SAMPLE, `${p.source}.csv`),
-      mapping: join(SAMPLE, `${p.source}.mapping.json`),
-      linkageKey: h.linkageKey,
-      signingKey: tokens[p.source] as string,
-      out,
-      encoding: p.encoding,
-      delimiter: p.delimiter,
-      workers: 0,
-    });
-    const token = uploadTokens[p.source] ?? h.tokens[`producer:${p.source}` as 'producer:dsn'];
-    const r = await post(h, await sealedOf(h, out), { token });
-    expect(r.status, JSON.stringify(r.json)).toBe(201);
-  }
+  ({ h } = await sampleHub(SAMPLE));
 }, 120_000);
 
 afterAll(async () => {
@@ -116,7 +73,7 @@ describe('linkage runs', () => {
     await c.run(`ATTACH '${h.config.database}' AS hub (READ_ONLY)`);
     const ev = await evaluateRun(c, 'hub', first, {
       recordMaps: Object.fromEntries(
-        PRODUCERS.map((p) => [p.source, join(h.dir, 'extracts', p.source, 'record-map.csv')]),
+        ['pe', 'dsn', 'cnaf'].map((source) => [source, join(h.dir, 'extracts', source, 'record-map.csv')]),
       ),
       truth: join(SAMPLE, 'truth', 'records.csv'),
     });
@@ -331,16 +288,17 @@ describe('studies and researchers’ queries', () => {
     const researcher = as(h.tokens['researcher:s1']);
     const r = await researcher('POST', '/v1/studies/s1/queries', QUERY);
     expect(r.status, r.text).toBe(201);
-    const cells = (
-      r.json?.result as {
+    const release = r.json as unknown as {
+      result: {
         cells: {
           coords: string[];
           count: number | null;
           suppressed: boolean;
           outcomes: Record<string, { count: number | null }>;
         }[];
-      }
-    ).cells;
+      };
+    };
+    const cells = release.result.cells;
     const total = cells.find((c) => c.coords[0] === 'total');
     expect(total?.suppressed).toBe(false);
     expect(total?.count).toBeGreaterThan(100);
