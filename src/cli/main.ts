@@ -9,6 +9,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { linkCommand } from './commands/link.js';
 import { pseudonymiseCommand } from './commands/pseudonymise.js';
+import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { synthCommand } from './commands/synth.js';
 import { uploadCommand } from './commands/upload.js';
@@ -31,6 +32,7 @@ const main = defineCommand({
     serve: serveCommand,
     admin: adminCommand,
     link: linkCommand,
+    query: queryCommand,
     audit: auditCommand,
   },
 });

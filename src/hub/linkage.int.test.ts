@@ -365,3 +365,77 @@ describe('studies and researchers’ queries', () => {
     });
   });
 });
+
+describe('researchers at the command line, and the privacy budget', () => {
+  const QUERY = {
+    version: 1,
+    cohort: { are_opening: { from: '2019-Q1', to: '2022-Q4' } },
+    outcomes: [{ kind: 'employed', k: 12 }],
+    breakdowns: ['quarter'],
+  };
+
+  it('ldh-link query prints the released table with suppressed cells marked and a legend', async () => {
+    const tokenFile = join(h.dir, 'researcher.token');
+    await writeFile(tokenFile, `${h.tokens['researcher:s1']}\n`, { mode: 0o600 });
+    const queryFile = join(h.dir, 'query.json');
+    await writeFile(
+      queryFile,
+      JSON.stringify({ ...QUERY, cohort: { are_opening: { from: '2019-Q1', to: '2023-Q4' } } }),
+    );
+    const { stdout } = await run(
+      'node',
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'query',
+        '--hub',
+        h.url,
+        '--token-file',
+        tokenFile,
+        '--study',
+        's1',
+        '--file',
+        queryFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(stdout.split('\n')[0]).toMatch(/^quarter\s+cohort\s+employed_12m \(share\)/);
+    expect(stdout).toMatch(/^total\s+\d+/m);
+    expect(stdout).toMatch(/suppressed \(\d+ of \d+ cells\)/);
+  });
+
+  it('a study with differential privacy spends its budget and then refuses', async () => {
+    const admin = async (method: string, path: string, body: unknown) =>
+      fetch(`${h.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${h.tokens.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await admin('POST', '/v1/studies', {
+      id: 'dp1',
+      purpose: 'A study released with discrete Laplace noise (test)',
+      breakdowns: ['quarter'],
+      period: { from: '2019-Q1', to: '2024-Q4' },
+      policy: { dp: { mechanism: 'discrete-laplace', budget: 1, perRelease: 0.6 } },
+    });
+    expect(created.status).toBe(201);
+    await h.stop();
+    const t = await withHubStore(h.configPath, (store) =>
+      createToken(store, parseRole('researcher:dp1'), { actor: 'cli' }),
+    );
+    await h.start();
+    const ask = () =>
+      fetch(`${h.url}/v1/studies/dp1/queries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(QUERY),
+      });
+    const first = await ask();
+    expect(first.status).toBe(201);
+    expect(((await first.json()) as { result: { noise: string } }).result.noise).toBe('discrete-laplace');
+    const second = await ask();
+    expect(second.status).toBe(422);
+    expect(((await second.json()) as { code: string }).code).toBe('budget-exhausted');
+  });
+});
