@@ -13,6 +13,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'out', 'demo');
 const PERSONS = process.env.DEMO_PERSONS ?? '2000';
+const STUDY = 'return-to-work';
 const CLI = [process.execPath, '--import', 'tsx', join(root, 'src/cli/main.ts')] as const;
 const quote = (a: string) => (/[\s|;&<>'"$]/.test(a) ? `'${a.replace(/'/g, "'\\''")}'` : a);
 
@@ -82,6 +83,11 @@ writeFileSync(
   {
     mode: 0o600,
   },
+);
+writeFileSync(
+  join(keys, 'researcher.token'),
+  ldh(['admin', 'token', 'create', '--config', hubConfig, '--role', `researcher:${STUDY}`], true),
+  { mode: 0o600 },
 );
 
 process.stdout.write(
@@ -155,6 +161,61 @@ ldh([
   rel(join(hubDir, 'linkage-report.html')),
 ]);
 
+process.stdout.write(
+  `\n== hub administrator: a study for DARES researchers ==\n\n$ POST ${url}/v1/studies (admin token)\n`,
+);
+const study = await fetch(`${url}/v1/studies`, {
+  method: 'POST',
+  headers: { ...admin, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    id: STUDY,
+    purpose: 'Return to employment and RSA after the opening of an unemployment right (demo)',
+    breakdowns: ['quarter', 'sex', 'age_band'],
+    period: { from: '2019-Q1', to: '2024-Q4' },
+  }),
+});
+process.stdout.write(`study ${STUDY}: HTTP ${study.status}, threshold 11\n`);
+
+process.stdout.write('\n== researcher: two queries ==\n');
+const queries = [
+  {
+    file: 'query-by-quarter.json',
+    query: {
+      version: 1,
+      cohort: { are_opening: { from: '2020-Q1', to: '2023-Q4' } },
+      outcomes: [
+        { kind: 'employed', k: 6 },
+        { kind: 'employed', k: 12 },
+        { kind: 'rsa', k: 12 },
+      ],
+      breakdowns: ['quarter'],
+    },
+  },
+  {
+    file: 'query-by-age-and-sex.json',
+    query: {
+      version: 1,
+      cohort: { are_opening: { from: '2019-Q1', to: '2024-Q1' } },
+      outcomes: [{ kind: 'employed', k: 12 }],
+      breakdowns: ['age_band', 'sex'],
+    },
+  },
+];
+for (const q of queries) {
+  writeFileSync(join(out, q.file), `${JSON.stringify(q.query, null, 2)}\n`);
+  ldh([
+    'query',
+    '--hub',
+    url,
+    '--token-file',
+    rel(join(keys, 'researcher.token')),
+    '--study',
+    STUDY,
+    '--file',
+    rel(join(out, q.file)),
+  ]);
+}
+
 const chain = (await (await fetch(`${url}/v1/audit/verify`, { headers: admin })).json()) as {
   ok: boolean;
   entries: number;
@@ -177,5 +238,5 @@ Done. Everything is under ${rel(out)}/:
                     rejects.csv, record-map.csv → stay with the producer
   hub/              hub.json, secrets/ (0600), hub.duckdb (re-keyed identities, events, persons, audit log),
                     hub.log, linkage-report.html (the quality report: aggregates only)
-Researcher queries join the demo as they are built.
+  query-*.json      the researcher's two queries (their answers are printed above)
 `);
