@@ -35,6 +35,7 @@ import {
   SEAL_MAGIC,
 } from '../src/core/seal.js';
 import { NAME_PLACEHOLDERS } from '../src/core/text.js';
+import { DEFAULT_THRESHOLD, THRESHOLD_FLOOR } from '../src/disclosure/policy.js';
 import { BUNDLE_FILES, MEDIA_SEALED, MEDIA_TAR } from '../src/extract/bundle-pack.js';
 import { AUDIT_ACTIONS } from '../src/hub/audit.js';
 import { settingRows } from '../src/hub/config.js';
@@ -270,6 +271,28 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           tr(lang, r.description),
         ]),
       ),
+    'disclosure-policy': () =>
+      table(
+        lang,
+        ['setting', 'default', 'meaning'],
+        [
+          [
+            code('threshold'),
+            DEFAULT_THRESHOLD,
+            tr(lang, `cells under it are suppressed; never below ${THRESHOLD_FLOOR}`),
+          ],
+          [
+            code('rounding'),
+            code('null'),
+            tr(lang, 'released counts rounded to a multiple of this base (2–100)'),
+          ],
+          [
+            code('dp'),
+            code('null'),
+            tr(lang, 'differential privacy: mechanism, total budget, budget spent per release'),
+          ],
+        ],
+      ),
     'hub-audit-actions': () =>
       table(
         lang,
@@ -297,7 +320,14 @@ export function renderDocument(text: string, lang: Lang): string {
   });
 }
 
-const HUB_BLOCKS = ['hub-parameters', 'hub-problems', 'hub-access', 'hub-config', 'hub-audit-actions'];
+const HUB_BLOCKS = [
+  'hub-parameters',
+  'hub-problems',
+  'hub-access',
+  'hub-config',
+  'hub-audit-actions',
+  'disclosure-policy',
+];
 const PRODUCER_BLOCKS = Object.keys(generatedBlocks('en')).filter((b) => !HUB_BLOCKS.includes(b));
 
 /** The documents with generated blocks, and the blocks each must hold. */
