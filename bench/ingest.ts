@@ -8,10 +8,11 @@
  *   ingest rows=<input rows> seconds=<s> peak_rss_mb=<hub's peak resident set>
  * `--plain` sends the unsealed tar instead (the hub is configured to allow it).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000000' }, plain: { type: 'boolean', default: false } },
@@ -98,26 +99,8 @@ if (!existsSync(join(extract, 'extract.sealed'))) {
 const hubDir = join(dir, 'run');
 rmSync(hubDir, { recursive: true, force: true });
 cpSync(template, hubDir, { recursive: true });
-const server = spawn(
-  'node',
-  [join(root, 'bench/with-rss.mjs'), 'serve', '--config', join(hubDir, 'hub.json')],
-  {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let serverErr = '';
-server.stderr.on('data', (d: Buffer) => {
-  serverErr += d.toString();
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /"msg":"listening","host":"([^"]+)","port":(\d+)/.exec(out);
-    if (m) resolve(`http://${m[1]}:${m[2]}`);
-  });
-  server.on('exit', () => reject(new Error(`the hub did not start: ${serverErr}`)));
-});
+const hub = await startHubProcess(root, join(hubDir, 'hub.json'));
+const url = hub.url;
 const t0 = performance.now();
 const up = spawnSync(
   'node',
@@ -135,15 +118,12 @@ const up = spawnSync(
   { encoding: 'utf8' },
 );
 const seconds = (performance.now() - t0) / 1000;
-const exited = new Promise<void>((resolve) => server.on('exit', () => resolve()));
-server.kill('SIGTERM');
-await exited;
+const { peakRssMb: rss } = await hub.stop();
 if (up.status !== 0) {
   process.stderr.write(up.stderr);
   process.exit(1);
 }
 const receipt = JSON.parse(up.stdout) as { identities: number; events: number; bytes: number };
-const rss = Number(/maxrss_kb=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024;
 process.stderr.write(
   `${values.plain ? 'plain' : 'sealed'} bundle of ${(receipt.bytes / 1e6).toFixed(1)} MB: ${receipt.identities} identities, ${receipt.events} events\n`,
 );

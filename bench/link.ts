@@ -11,7 +11,7 @@
  * Ends with:
  *   link records=<identities> seconds=<s> peak_rss_mb=<hub's peak resident set> f1=<overall F1>
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import type { LinkSummary } from '../src/link/engine.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
+import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
   options: { persons: { type: 'string', default: '100000' }, clear: { type: 'boolean', default: false } },
@@ -114,22 +115,8 @@ if (!existsSync(join(template, 'ready'))) {
 const run = join(dir, 'run');
 rmSync(run, { recursive: true, force: true });
 cpSync(template, run, { recursive: true });
-const server = spawn('node', [join(root, 'bench/with-rss.mjs'), 'serve', '--config', join(run, 'hub.json')], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let serverErr = '';
-server.stderr.on('data', (d: Buffer) => {
-  serverErr += d.toString();
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /"msg":"listening","host":"([^"]+)","port":(\d+)/.exec(out);
-    if (m) resolve(`http://${m[1]}:${m[2]}`);
-  });
-  server.on('exit', () => reject(new Error(`the hub did not start: ${serverErr}`)));
-});
+const hub = await startHubProcess(root, join(run, 'hub.json'));
+const url = hub.url;
 for (const p of PRODUCERS) {
   cli(
     'upload',
@@ -157,16 +144,13 @@ const linked = spawnSync(
   { encoding: 'utf8' },
 );
 const seconds = (performance.now() - t0) / 1000;
-const exited = new Promise<void>((resolve) => server.on('exit', () => resolve()));
-server.kill('SIGTERM');
-await exited;
+const { peakRssMb: rss, stderr: serverErr } = await hub.stop();
 if (linked.status !== 0) {
   process.stderr.write(linked.stderr + linked.stdout + serverErr);
   process.exit(1);
 }
 const runId = /linkage run (\S+) succeeded/.exec(linked.stdout)?.[1] as string;
 process.stderr.write(linked.stdout);
-const rss = Number(/maxrss_kb=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024;
 
 const db = await DuckDBInstance.create(':memory:');
 const conn = await db.connect();
