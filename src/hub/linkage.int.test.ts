@@ -439,3 +439,34 @@ describe('researchers at the command line, and the privacy budget', () => {
     expect(((await second.json()) as { code: string }).code).toBe('budget-exhausted');
   });
 });
+
+describe('survival curves', () => {
+  it('releases a Kaplan–Meier curve of time to the first contract, steps suppressed under the threshold', async () => {
+    const r = await fetch(`${h.url}/v1/studies/s1/queries`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.tokens['researcher:s1']}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: 1,
+        cohort: { are_opening: { from: '2019-Q1', to: '2024-Q2' } },
+        outcomes: [{ kind: 'employed', k: 6 }],
+        breakdowns: [],
+        time_to_contract: { horizon: 18 },
+      }),
+    });
+    expect(r.status).toBe(201);
+    const curve = (
+      (await r.json()) as {
+        curve: { month: number; atRisk: number | null; survival: number | null; suppressed: boolean }[];
+      }
+    ).curve;
+    expect(curve.map((s) => s.month)).toEqual(Array.from({ length: 19 }, (_, i) => i));
+    const shown = curve.filter((s) => !s.suppressed);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const s of shown) expect(s.atRisk as number).toBeGreaterThanOrEqual(11);
+    for (let i = 1; i < shown.length; i++)
+      expect((shown[i]?.survival as number) <= (shown[i - 1]?.survival as number)).toBe(true);
+    const firstHidden = curve.findIndex((s) => s.suppressed);
+    if (firstHidden >= 0)
+      expect(curve.slice(firstHidden).every((s) => s.suppressed && s.atRisk === null)).toBe(true);
+  });
+});

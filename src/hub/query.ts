@@ -9,6 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import type { SurvivalInput } from '../disclosure/survival.js';
 import { buildTable, type Table } from '../disclosure/table.js';
 import { sqlString } from '../extract/sql.js';
 
@@ -62,6 +63,10 @@ export const QueryV1 = z
       .max(MAX_OUTCOMES)
       .refine((xs) => unique(xs, outcomeName), { message: 'an outcome is asked for twice' })
       .describe('1–6 distinct outcomes, each counted as a numerator over the cohort'),
+    time_to_contract: z
+      .strictObject({ horizon: z.number().int().min(1).max(36) })
+      .optional()
+      .describe('also a Kaplan–Meier curve of the months from t to the first DSN contract, up to `horizon`'),
     breakdowns: z
       .array(z.enum(BREAKDOWNS))
       .max(BREAKDOWNS.length)
@@ -102,6 +107,54 @@ const monthIndex = (col: string) =>
 const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 const quarterIndex = (q: string) => Number(q.slice(0, 4)) * 4 + Number(q.slice(6, 7)) - 1;
 const quarterLabel = (q: number) => `${Math.floor(q / 4)}-Q${(q % 4) + 1}`;
+
+/**
+ * The cohort as SQL common table expressions: `p` the run's persons, `are` their ARE openings, `c0` one
+ * row per person and quarter at the earliest opening month t (the record that defines t: smallest rid,
+ * then extract id), with columns person, q, t, extract_id, rid.
+ */
+function cohortSql(db: string, runId: string, from: number, to: number): string {
+  return `p AS (SELECT person, source, extract_id, rid FROM ${db}.run_persons WHERE run_id = ${sqlString(runId)}),
+     are AS (
+       SELECT p.person, p.extract_id, p.rid, ${monthIndex('e.are_open_date')} AS m
+       FROM ${db}.events_pe e JOIN p ON p.source = 'pe' AND p.extract_id = e.extract_id AND p.rid = e.rid
+       WHERE e.are_open_date IS NOT NULL),
+     c0 AS (
+       SELECT person, m // 3 AS q, m AS t, extract_id, rid FROM are WHERE m BETWEEN ${from} AND ${to}
+       QUALIFY row_number() OVER (PARTITION BY person, m // 3 ORDER BY m, rid, extract_id) = 1)`;
+}
+
+/**
+ * Time to the first DSN contract starting at or after t, per cohort member (a person once per quarter),
+ * censored at the end of the data — the input of a Kaplan–Meier curve (src/disclosure/survival.ts).
+ */
+export async function timeToFirstContract(
+  conn: DuckDBConnection,
+  db: string,
+  runId: string,
+  q: QueryV1,
+  period: { readonly to: string },
+): Promise<SurvivalInput[]> {
+  const query = QueryV1.parse(q);
+  const end = index(Month.parse(period.to));
+  const from = quarterIndex(query.cohort.are_opening.from) * 3;
+  const to = quarterIndex(query.cohort.are_opening.to) * 3 + 2;
+  const rows = await conn.runAndReadAll(
+    `WITH ${cohortSql(db, runId, from, to)},
+     starts AS (
+       SELECT p.person, ${monthIndex('e.contract_start')} AS s
+       FROM ${db}.events_dsn e JOIN p ON p.source = 'dsn' AND p.extract_id = e.extract_id AND p.rid = e.rid)
+     SELECT c.t, (SELECT min(s) FROM starts WHERE starts.person = c.person AND starts.s >= c.t) AS first
+     FROM c0 c WHERE c.t <= ${end}`,
+  );
+  return rows.getRows().map((r) => {
+    const t = Number(r[0]);
+    const first = r[1] === null ? null : Number(r[1]);
+    return first !== null && first <= end
+      ? { time: first - t, event: true }
+      : { time: end - t, event: false };
+  });
+}
 
 /** The age band from the age reached in the opening year (SQL over `t` and `birth_year`). */
 const AGE_BAND_SQL = `CASE
@@ -174,14 +227,7 @@ export async function computeQuery(
     return `count(*) FILTER (WHERE ${exists}) AS o${j}`;
   });
   const rows = await conn.runAndReadAll(
-    `WITH p AS (SELECT person, source, extract_id, rid FROM ${db}.run_persons WHERE run_id = ${sqlString(runId)}),
-     are AS (
-       SELECT p.person, p.extract_id, p.rid, ${monthIndex('e.are_open_date')} AS m
-       FROM ${db}.events_pe e JOIN p ON p.source = 'pe' AND p.extract_id = e.extract_id AND p.rid = e.rid
-       WHERE e.are_open_date IS NOT NULL),
-     c0 AS (
-       SELECT person, m // 3 AS q, m AS t, extract_id, rid FROM are WHERE m BETWEEN ${from} AND ${to}
-       QUALIFY row_number() OVER (PARTITION BY person, m // 3 ORDER BY m, rid, extract_id) = 1),
+    `WITH ${cohortSql(db, runId, from, to)},
      ci AS (
        SELECT c.person, c.q, c.t,
               CASE WHEN i.sex IN ('1', '2') THEN i.sex ELSE 'unknown' END AS sex,

@@ -10,10 +10,11 @@ import { ZodError } from 'zod';
 import { differencingVerdict } from '../disclosure/differencing.js';
 import { BudgetExhausted, PrivacyBudget, type Rng } from '../disclosure/dp.js';
 import { discloseTables, type ReleasedTables } from '../disclosure/release.js';
+import { kaplanMeier, releaseCurve, type SurvivalStep } from '../disclosure/survival.js';
 import { appendAudit, audit } from './audit.js';
 import type { LinkageRuns } from './linkage-runs.js';
 import { ProblemError } from './problems.js';
-import { computeQuery, QueryV1 } from './query.js';
+import { computeQuery, QueryV1, timeToFirstContract } from './query.js';
 import type { Store } from './store.js';
 import type { Study } from './studies.js';
 
@@ -23,6 +24,8 @@ export interface Release {
   readonly created_at: string;
   readonly query: QueryV1;
   readonly result: ReleasedTables;
+  /** the Kaplan–Meier curve of time to the first contract, when asked for */
+  readonly curve?: readonly SurvivalStep[];
 }
 
 /** Uniform integers from the operating system's CSPRNG (for the DP samplers). */
@@ -74,12 +77,17 @@ export async function answerQuery(
     const conn = await store.connect();
     let computed: Awaited<ReturnType<typeof computeQuery>>;
     let overlaps: { release: string; onlyNew: number; onlyReleased: number }[];
+    let curve: SurvivalStep[] | undefined;
     try {
       computed = await computeQuery(conn, 'main', runId, q, { to }).catch((e: unknown) => {
         if (e instanceof ZodError)
           throw new ProblemError('validation-failed', 'the cohort ends after the data');
         throw e;
       });
+      if (q.time_to_contract) {
+        const input = await timeToFirstContract(conn, 'main', runId, q, { to });
+        curve = releaseCurve(kaplanMeier(input, q.time_to_contract.horizon), study.policy.threshold);
+      }
       await conn.run('CREATE OR REPLACE TEMP TABLE new_cohort (person INTEGER)');
       const app = await conn.createAppender('new_cohort');
       for (const p of computed.persons) {
@@ -129,7 +137,7 @@ export async function answerQuery(
         t: created,
         run: runId,
         q: JSON.stringify(q),
-        r: JSON.stringify(result),
+        r: JSON.stringify(curve ? { ...result, curve } : result),
         n: suppressed,
       });
       const app = await tx.c.createAppender('release_cohorts');
@@ -148,7 +156,7 @@ export async function answerQuery(
         detail: { study: study.id, cells: result.cells.length, suppressed, budget_spent: spent },
       });
     });
-    return { id, study: study.id, created_at: created, query: q, result };
+    return { id, study: study.id, created_at: created, query: q, result, ...(curve ? { curve } : {}) };
   } catch (err) {
     await audit(store, {
       actor,
@@ -165,11 +173,13 @@ export async function getRelease(store: Store, study: string, id: string): Promi
   const rows = await store.read('SELECT * FROM releases WHERE id = $id AND study = $s', { id, s: study });
   const r = rows[0];
   if (!r) return undefined;
+  const { curve, ...result } = JSON.parse(String(r.result)) as ReleasedTables & { curve?: SurvivalStep[] };
   return {
     id: String(r.id),
     study: String(r.study),
     created_at: String(r.created_at),
     query: JSON.parse(String(r.query)) as QueryV1,
-    result: JSON.parse(String(r.result)) as ReleasedTables,
+    result,
+    ...(curve ? { curve } : {}),
   };
 }
