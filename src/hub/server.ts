@@ -38,10 +38,17 @@ export async function startHub(config: HubConfig, log: Logger = createLogger()):
     );
     s.once('error', reject);
   });
-  // uploads of several GB over slow links: no overall request deadline, but headers must come quickly
-  const http = server as unknown as { requestTimeout: number; headersTimeout: number };
+  // uploads of several GB over slow links: no overall request deadline, but headers must come quickly;
+  // idle keep-alive connections live longer than a reverse proxy's (and a client's pause between calls),
+  // so that the server never closes a connection a client is about to reuse
+  const http = server as unknown as {
+    requestTimeout: number;
+    headersTimeout: number;
+    keepAliveTimeout: number;
+  };
   http.requestTimeout = 0;
-  http.headersTimeout = 60_000;
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   await audit(store, {
