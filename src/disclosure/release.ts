@@ -59,7 +59,8 @@ export async function discloseTables(
   for (let round = 0; round < 10; round++) {
     const before = mask.reduce((a, b) => a + b, 0);
     for (const table of tables) {
-      const p = await protect(table, mask, policy.threshold);
+      // only the primary cells' values must stay hidden; secondary cells only shield them
+      const p = await protect(table, mask, policy.threshold, { sensitive: primary.suppressed });
       for (const a of p.added) rules[a.rule] = (rules[a.rule] ?? 0) + 1;
       mask = p.suppressed;
     }
