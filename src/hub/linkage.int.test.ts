@@ -15,7 +15,7 @@ import { evaluateRun } from './evaluate.js';
 import { LinkageRuns } from './linkage-runs.js';
 import { silentLogger } from './log.js';
 import { parseRole } from './roles.js';
-import { sampleHub, type TestHub } from './test-hub.js';
+import { hubApi, sampleHub, type TestHub, waitForRun } from './test-hub.js';
 import { createToken } from './tokens.js';
 
 const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
@@ -24,25 +24,8 @@ const run = promisify(execFile);
 
 let h: TestHub;
 
-async function api(method: string, path: string, body?: unknown) {
-  const r = await fetch(`${h.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${h.tokens.admin}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> | null, r };
-}
-
-async function waitFor(id: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const s = await api('GET', `/v1/linkage-runs/${id}`);
-    if (s.json?.status !== 'running') return s.json as Record<string, unknown>;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const api = (method: string, path: string, body?: unknown) => hubApi(h, method, path, body);
+const waitFor = (id: string) => waitForRun(h, id);
 
 beforeAll(async () => {
   ({ h } = await sampleHub(SAMPLE));

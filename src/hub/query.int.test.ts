@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { checkTable, type Table, toIndex } from '../disclosure/table.js';
 import { areCohortByQuarter, type QuarterCell } from './cohort.js';
 import { computeQuery, QueryV1 } from './query.js';
-import { sampleHub, type TestHub } from './test-hub.js';
+import { hubApi, sampleHub, type TestHub, waitForRun } from './test-hub.js';
 
 const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
 const OUTCOMES = [
@@ -38,32 +38,13 @@ let runId: string;
 let ref: { period: { from: string; to: string }; cells: RefCell[] };
 let byQuarter: QuarterCell[];
 
-async function api(method: string, path: string, body?: unknown) {
-  const r = await fetch(`${h.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${h.tokens.admin}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> | null };
-}
-
 beforeAll(async () => {
   ref = JSON.parse(await readFile(join(SAMPLE, 'truth', 'reference-stats.json'), 'utf8')) as typeof ref;
   ({ h } = await sampleHub(SAMPLE));
-  const started = await api('POST', '/v1/linkage-runs', {});
+  const started = await hubApi(h, 'POST', '/v1/linkage-runs', {});
   expect(started.status).toBe(202);
   runId = String(started.json?.id);
-  for (;;) {
-    const s = await api('GET', `/v1/linkage-runs/${runId}`);
-    if (s.json?.status !== 'running') {
-      expect(s.json?.status).toBe('succeeded');
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  expect((await waitForRun(h, runId)).status).toBe('succeeded');
   await h.stop();
   instance = await DuckDBInstance.create(':memory:');
   conn = await instance.connect();

@@ -223,3 +223,31 @@ export async function sampleHub(sample: string): Promise<{ h: TestHub; extracts:
   }
   return { h, extracts };
 }
+
+/** A JSON API call to the running hub with a token (the admin's by default). */
+export async function hubApi(
+  h: TestHub,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = h.tokens.admin,
+) {
+  const r = await fetch(`${h.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> | null, r };
+}
+
+/** Polls a linkage run until it is no longer running; returns its last status. */
+export async function waitForRun(h: TestHub, id: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const s = await hubApi(h, 'GET', `/v1/linkage-runs/${id}`);
+    if (s.json?.status !== 'running') return s.json as Record<string, unknown>;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
