@@ -6,9 +6,9 @@ import {
   auditTables,
   type Interval,
   projectionIds,
-  protect,
   tableEquations,
 } from './audit.js';
+import { protect } from './protect.js';
 import { secondarySuppression } from './secondary.js';
 import { buildTable, interiorCount, lines, type Table, toCoords, toIndex } from './table.js';
 

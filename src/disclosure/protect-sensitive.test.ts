@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditRelease, protect } from './audit.js';
+import { auditRelease } from './audit.js';
 import { primarySuppression } from './primary.js';
+import { protect } from './protect.js';
 import { buildTable } from './table.js';
 
 describe('protect() with sensitive cells', () => {

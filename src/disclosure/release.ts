@@ -6,10 +6,10 @@
  * Returns cells by category labels, never a person. Pure except the LP solver.
  */
 
-import { protect } from './audit.js';
 import { noise, type Rng } from './dp.js';
 import type { DisclosurePolicy } from './policy.js';
 import { primarySuppression } from './primary.js';
+import { protect } from './protect.js';
 import { roundToBase } from './rounding.js';
 import { type Table, toCoords } from './table.js';
 
