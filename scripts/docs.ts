@@ -1,18 +1,36 @@
 /**
- * The generated parts of protocols/: parameter tables built from the code, in English and French.
+ * The generated parts of protocols/: parameter tables built from the code, in English and French — and,
+ * for the CNIL dossier, tables derived by running the code (what leaves a producer, what the hub stores).
  * `npm run docs` rewrites every block between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`
  * in the protocol documents; scripts/docs.test.ts fails when a committed block is stale.
  */
 import { readFileSync } from 'node:fs';
-import { REJECT_REASONS } from '../src/core/attributes.js';
+import { minimiseAttributes, REJECT_REASONS, RowReject } from '../src/core/attributes.js';
 import { AUDIT_CONTEXT, GENESIS_HASH } from '../src/core/audit-chain.js';
+import { blockingParts } from '../src/core/blocking.js';
+import { clkInput } from '../src/core/encoder.js';
 import { ERROR_CODES } from '../src/core/errors.js';
 import { eventColumns, IDENTITY_COLUMNS } from '../src/core/extract-schema.js';
-import { ATTRIBUTES, type AttributeKind, SOURCES } from '../src/core/fields.js';
-import { FINGERPRINT_MESSAGE, HKDF_INFO_PREFIX, HKDF_SALT, LINKAGE_KEY_BYTES } from '../src/core/keys.js';
+import {
+  ATTRIBUTES,
+  type AttributeKind,
+  IDENTITY_FIELDS,
+  type IdentityField,
+  REQUIRED_ATTRIBUTES,
+  SOURCES,
+  type Source,
+} from '../src/core/fields.js';
+import { normaliseIdentity, type RawIdentity } from '../src/core/identity.js';
+import {
+  FINGERPRINT_MESSAGE,
+  HKDF_INFO_PREFIX,
+  HKDF_SALT,
+  LINKAGE_KEY_BYTES,
+  linkageKey,
+} from '../src/core/keys.js';
 import { SIGNATURE_CONTEXT } from '../src/core/manifest.js';
-import { DATE_FORMATS } from '../src/core/mapping.js';
-import { NIR_CLASS_RULES, NIR_CLASSES } from '../src/core/nir.js';
+import { DATE_FORMATS, Mapping } from '../src/core/mapping.js';
+import { NIR_CLASS_RULES, NIR_CLASSES, withControlKey } from '../src/core/nir.js';
 import {
   BLOCKING_KEY_BYTES,
   BLOCKING_V1,
@@ -25,7 +43,7 @@ import {
 } from '../src/core/params.js';
 import { IDKEY_DOMAIN, NIR_DOMAIN } from '../src/core/pseudonym.js';
 import { HUB_INFO_PREFIX, HUB_KEY_BYTES, REKEY_PURPOSES, REKEYED_BLOCK_BYTES } from '../src/core/rekey.js';
-import { RID_BITS } from '../src/core/rid.js';
+import { RID_BITS, RidPermutation } from '../src/core/rid.js';
 import {
   DEFAULT_CHUNK_SIZE,
   MAX_CHUNK_SIZE,
@@ -39,8 +57,11 @@ import { DEFAULT_THRESHOLD, THRESHOLD_FLOOR } from '../src/disclosure/policy.js'
 import { BUNDLE_FILES, MEDIA_SEALED, MEDIA_TAR } from '../src/extract/bundle-pack.js';
 import { AUDIT_ACTIONS } from '../src/hub/audit.js';
 import { settingRows } from '../src/hub/config.js';
+import { MIGRATIONS } from '../src/hub/migrations.js';
 import { PROBLEMS } from '../src/hub/problems.js';
 import { ACCESS } from '../src/hub/roles.js';
+import { countIdentity, emptyCoverage } from '../src/producer/coverage.js';
+import { IDENTITY_INTERMEDIATE, RowProcessor } from '../src/producer/row-processor.js';
 
 export type Lang = 'en' | 'fr';
 
@@ -74,19 +95,317 @@ function extraField() {
   return f;
 }
 
-function kindText(lang: Lang, k: AttributeKind): string {
+/**
+ * @param typography French typography (a no-break space before the colon) and translated units — the
+ *   dossier's tables; the protocol documents' `attributes` block keeps its original form.
+ */
+function kindText(lang: Lang, k: AttributeKind, typography = false): string {
+  const colon = typography ? colonOf(lang) : ': ';
   switch (k.kind) {
     case 'month':
       return tr(lang, 'date cut to the month (YYYY-MM)');
     case 'code':
-      return `${tr(lang, 'code')}: ${k.values.map(code).join(', ')}`;
+      return `${tr(lang, 'code')}${colon}${k.values.map(code).join(', ')}`;
     case 'dept':
       return tr(lang, 'département code');
     case 'int':
       return `${tr(lang, 'integer')} ${k.min}–${k.max}`;
     case 'band':
-      return `${tr(lang, 'band lower bound')} (${k.unit}): ${k.bands.join(', ')}`;
+      return `${tr(lang, 'band lower bound')} (${typography ? tr(lang, k.unit) : k.unit})${colon}${k.bands.join(', ')}`;
   }
+}
+
+/** `: ` in English, a no-break space and `: ` in French. */
+const colonOf = (lang: Lang): string => (lang === 'fr' ? '\u00a0: ' : ': ');
+
+// ---------------------------------------------------------------------------------------------------
+// The CNIL dossier (protocols/dossier.md, dossier.fr.md). Its tables are derived by running the code on
+// probes — what each identity field feeds, how each attribute is minimised — or by reading the hub's
+// migrations, so that a change in what leaves a producer or what the hub stores makes the dossier stale.
+
+/** Two complete, valid, made-up identities that differ in every field. */
+const PROBE: Readonly<Record<IdentityField, readonly [string, string]>> = {
+  record_id: ['R1', 'R2'],
+  nir: [withControlKey('1850775056123'), withControlKey('2920313055042')],
+  nir_certified: ['OUI', 'NON'],
+  birth_name: ['Dupont', 'Lefebvre'],
+  usage_name: ['Martin', 'Bernard'],
+  first_names: ['Jean Paul', 'Marie Claire'],
+  birth_date: ['1985-07-12', '1992-03-04'],
+  sex: ['1', '2'],
+  birth_place: ['75056', '13055'],
+};
+/** A value that no identity rule accepts as such (invalid or empty after normalisation). */
+const PROBE_GARBAGE = '#?';
+
+/** How each column of extract.parquet reaches the hub. */
+const COLUMN_FORM: Readonly<Record<string, 'number' | 'clear' | 'keyed'>> = {
+  rid: 'number',
+  nir_class: 'clear',
+  nir_p1: 'keyed',
+  idkey: 'keyed',
+  clk: 'keyed',
+  block_keys: 'keyed',
+  birth_year: 'clear',
+  sex: 'clear',
+};
+
+/** A value every attribute rule accepts. */
+function validAttributeValue(k: AttributeKind): string {
+  switch (k.kind) {
+    case 'month':
+      return '2020-01-15';
+    case 'code':
+      return k.values[0] ?? '';
+    case 'dept':
+      return '75';
+    case 'int':
+      return String(k.min);
+    case 'band':
+      return String(k.bands[0]);
+  }
+}
+
+/** Everything the producer's code derives from one identity, as comparable strings. */
+function observeIdentity(raw: Readonly<Record<IdentityField, string | null>>): Map<string, string> {
+  const mapping = Mapping.parse({
+    version: 1,
+    source: 'pe',
+    columns: Object.fromEntries([...IDENTITY_FIELDS, ...REQUIRED_ATTRIBUTES.pe].map((f) => [f, f])),
+  });
+  const key = linkageKey(new Uint8Array(LINKAGE_KEY_BYTES).fill(7));
+  const processor = new RowProcessor(key, mapping, new RidPermutation(new Uint32Array(4)));
+  const get = (f: string): string | null => {
+    if ((IDENTITY_FIELDS as readonly string[]).includes(f)) return raw[f as IdentityField] ?? null;
+    const spec = ATTRIBUTES.pe.find((a) => a.name === f);
+    return spec && REQUIRED_ATTRIBUTES.pe.includes(f) ? validAttributeValue(spec.type) : null;
+  };
+  const row = processor.process(get, 0, 'probe');
+  const out = new Map<string, string>();
+  const cells = (row.identityLine ?? '').split(',');
+  IDENTITY_INTERMEDIATE.forEach((c, i) => {
+    out.set(`column:${c}`, cells[i] ?? '');
+  });
+  const id = normaliseIdentity(raw as RawIdentity);
+  for (const [f, v] of Object.entries(clkInput(id))) out.set(`clk:${f}`, JSON.stringify(v));
+  for (const [p, v] of Object.entries(blockingParts(id))) out.set(`block:${p}`, JSON.stringify(v));
+  const cov = emptyCoverage();
+  countIdentity(cov, id, row.hasIdkey);
+  out.set('coverage.nir_classes', JSON.stringify(cov.nirClasses));
+  out.set('coverage.with_idkey', String(cov.withIdkey));
+  for (const [f, n] of Object.entries(cov.missing)) out.set(`coverage.missing.${f}`, String(n));
+  for (const f of IDENTITY_FIELDS) out.set(`coverage.invalid.${f}`, String(cov.invalid[f] ?? 0));
+  return out;
+}
+
+/** What changes in the producer's output when one identity field is changed, emptied or garbled. */
+function identityEffects(): Map<IdentityField, Set<string>> {
+  const names = IDENTITY_COLUMNS.map((c) => c.name).join(',');
+  if (names !== IDENTITY_INTERMEDIATE.join(',') || names !== Object.keys(COLUMN_FORM).join(',')) {
+    throw new Error('docs: IDENTITY_COLUMNS, IDENTITY_INTERMEDIATE and COLUMN_FORM disagree');
+  }
+  const base = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, PROBE[f][0]])) as Record<
+    IdentityField,
+    string | null
+  >;
+  const before = observeIdentity(base);
+  const effects = new Map<IdentityField, Set<string>>();
+  for (const f of IDENTITY_FIELDS) {
+    const changed = new Set<string>();
+    for (const v of [PROBE[f][1], null, PROBE_GARBAGE]) {
+      const after = observeIdentity({ ...base, [f]: v });
+      for (const [k, x] of after) if (before.get(k) !== x) changed.add(k);
+    }
+    effects.set(f, changed);
+  }
+  return effects;
+}
+
+function identityDictionary(lang: Lang): string {
+  const effects = identityEffects();
+  const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.map(code).join(', '));
+  return table(
+    lang,
+    [
+      'input field',
+      'in clear at the hub',
+      'keyed pseudonyms',
+      'CLK fields (keyed)',
+      'blocking passes (keyed)',
+      'counted in the manifest',
+    ],
+    IDENTITY_FIELDS.map((f) => {
+      const e = [...(effects.get(f) ?? [])];
+      const cols = (form: string) =>
+        e
+          .filter((k) => k.startsWith('column:'))
+          .map((k) => k.slice('column:'.length))
+          .filter((c) => COLUMN_FORM[c] === form && c !== 'clk' && c !== 'block_keys');
+      const sent = e.some((k) => k.startsWith('column:'));
+      return [
+        code(f),
+        sent ? list(cols('clear')) : tr(lang, 'nothing: it never leaves the producer'),
+        list(cols('keyed')),
+        list(e.filter((k) => k.startsWith('clk:')).map((k) => k.slice('clk:'.length))),
+        list(e.filter((k) => k.startsWith('block:')).map((k) => k.slice('block:'.length))),
+        list(e.filter((k) => k.startsWith('coverage.'))),
+      ];
+    }),
+  );
+}
+
+/** The reject reason (or null: accepted) that an empty and an unreadable value of an attribute give. */
+function attributeBehaviour(source: Source, name: string): { empty: string | null; garbage: string | null } {
+  const mapping = Mapping.parse({ version: 1, source, columns: {} });
+  const run = (v: string): string | null => {
+    try {
+      minimiseAttributes(source, mapping, (f) => {
+        const spec = ATTRIBUTES[source].find((a) => a.name === f);
+        if (spec === undefined) return null;
+        return f === name ? v : validAttributeValue(spec.type);
+      });
+      return null;
+    } catch (e) {
+      if (e instanceof RowReject) return e.reason;
+      throw e;
+    }
+  };
+  return { empty: run(''), garbage: run(PROBE_GARBAGE) };
+}
+
+/** The hub's code that computes researchers' tables (which attributes it reads). */
+const QUERY_CODE = ['../src/hub/query.ts', '../src/hub/cohort.ts', '../src/hub/releases.ts'].map((p) =>
+  readFileSync(new URL(p, import.meta.url), 'utf8'),
+);
+
+function dataDictionary(lang: Lang): string {
+  return SOURCES.map((s) =>
+    [
+      `**${s.toUpperCase()}** — \`events.parquet\``,
+      '',
+      table(
+        lang,
+        ['field', 'minimisation', 'empty value', 'unreadable value', 'read by the hub’s query code'],
+        ATTRIBUTES[s].map((a) => {
+          const b = attributeBehaviour(s, a.name);
+          const used = QUERY_CODE.some((t) => new RegExp(`\\b${a.name}\\b`).test(t));
+          return [
+            code(a.name),
+            kindText(lang, a.type, true),
+            b.empty === null
+              ? tr(lang, 'sent as null')
+              : `${tr(lang, 'row rejected')}${colonOf(lang)}${code(b.empty)}`,
+            b.garbage === null ? '—' : `${tr(lang, 'row rejected')}${colonOf(lang)}${code(b.garbage)}`,
+            tr(lang, used ? 'yes' : 'no'),
+          ];
+        }),
+      ),
+    ].join('\n'),
+  ).join('\n\n');
+}
+
+/** What each table of the hub's database holds, and whether it holds data about the persons linked. */
+const HUB_TABLES: Readonly<Record<string, { content: string; persons: string }>> = {
+  producers: {
+    content: "each producer's pinned Ed25519 public key, key id and expected linkage-key fingerprint",
+    persons: 'no',
+  },
+  tokens: {
+    content: 'token id, role, label, SHA-256 of the token, creation and revocation times — never the token',
+    persons: 'no',
+  },
+  extracts: {
+    content:
+      'one row per accepted extract: status (current or superseded), times, size, counts, the signed manifest',
+    persons: 'no: counts and coverage only',
+  },
+  identities: {
+    content:
+      'one row per identity of every stored extract: NIR class, P2 pseudonyms, CLK, re-keyed blocking keys, birth year, sex',
+    persons: 'yes, pseudonymised',
+  },
+  events: {
+    content: 'the minimised events of every stored extract of this source',
+    persons: 'yes, pseudonymised',
+  },
+  audit: { content: 'the hash-chained audit log', persons: 'no: ids, codes and counts' },
+  linkage_runs: {
+    content: 'each linkage run: status, who started it, times, parameters, extracts linked, summary counts',
+    persons: 'no: counts only',
+  },
+  run_persons: {
+    content: 'for every run, the person number of each identity (source, extract, rid)',
+    persons: 'yes, pseudonymised (internal, never released)',
+  },
+  run_links: {
+    content: 'for every run, each link between two identities with its type and score',
+    persons: 'yes, pseudonymised (internal, never released)',
+  },
+  studies: {
+    content: 'each study: purpose, allowed breakdowns and period, disclosure policy, budget spent',
+    persons: 'no',
+  },
+  releases: {
+    content: 'each release: the query, who asked, the linkage run, the released cells',
+    persons: 'aggregates only, after disclosure control',
+  },
+  release_cohorts: {
+    content: 'the person numbers of every released cohort, for the differencing guard',
+    persons: 'yes, pseudonymised (internal, never released)',
+  },
+};
+
+/** Splits a column list on the commas outside parentheses (`DECIMAL(10, 2)` stays whole). */
+function splitTopLevel(s: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (s[i] === ',' && depth === 0) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+/** Tables and columns of the hub's database, read from its migrations. */
+function hubTables(): { name: string; columns: string[] }[] {
+  const tables: { name: string; columns: string[] }[] = [];
+  for (const m of MIGRATIONS) {
+    for (const stmt of m.sql) {
+      const sql = stmt.replace(/\s+/g, ' ').trim();
+      const create = /^CREATE TABLE (\w+) \((.*)\)$/.exec(sql);
+      if (create === null)
+        throw new Error(`docs: migration ${m.version} holds a statement the dossier does not read`);
+      const columns = splitTopLevel(create[2] ?? '').map((c) =>
+        (c.trim().split(' ')[0] ?? '').replace(/"/g, ''),
+      );
+      tables.push({ name: create[1] ?? '', columns });
+    }
+  }
+  return tables;
+}
+
+function hubStorage(lang: Lang): string {
+  const tables = hubTables();
+  const kind = (t: string) => (t.startsWith('events_') ? 'events' : t);
+  for (const t of tables)
+    if (HUB_TABLES[kind(t.name)] === undefined) throw new Error(`docs: no content for ${t.name}`);
+  for (const k of Object.keys(HUB_TABLES)) {
+    if (!tables.some((t) => kind(t.name) === k)) throw new Error(`docs: no table ${k} in the migrations`);
+  }
+  return table(
+    lang,
+    ['table', 'content', 'data about the persons linked', 'columns'],
+    tables.map((t) => {
+      const d = HUB_TABLES[kind(t.name)] as { content: string; persons: string };
+      return [code(t.name), tr(lang, d.content), tr(lang, d.persons), t.columns.map(code).join(', ')];
+    }),
+  );
 }
 
 export function generatedBlocks(lang: Lang): Record<string, () => string> {
@@ -299,6 +618,9 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
         ['action', 'meaning'],
         Object.entries(AUDIT_ACTIONS).map(([k, v]) => [code(k), tr(lang, v)]),
       ),
+    'identity-dictionary': () => identityDictionary(lang),
+    'data-dictionary': () => dataDictionary(lang),
+    'hub-storage': () => hubStorage(lang),
     'exit-codes': () =>
       table(
         lang,
@@ -328,7 +650,13 @@ const HUB_BLOCKS = [
   'hub-audit-actions',
   'disclosure-policy',
 ];
-const PRODUCER_BLOCKS = Object.keys(generatedBlocks('en')).filter((b) => !HUB_BLOCKS.includes(b));
+/** Blocks that only the CNIL dossier holds. */
+const DOSSIER_ONLY_BLOCKS = ['identity-dictionary', 'data-dictionary', 'hub-storage'];
+const PRODUCER_BLOCKS = Object.keys(generatedBlocks('en')).filter(
+  (b) => !HUB_BLOCKS.includes(b) && !DOSSIER_ONLY_BLOCKS.includes(b),
+);
+/** The dossier's blocks: its own, and two tables it shares with the protocol documents. */
+const DOSSIER_BLOCKS = [...DOSSIER_ONLY_BLOCKS, 'blocking', 'disclosure-policy'];
 
 /** The documents with generated blocks, and the blocks each must hold. */
 export const DOCUMENTS: readonly { path: string; lang: Lang; blocks: readonly string[] }[] = [
@@ -336,4 +664,6 @@ export const DOCUMENTS: readonly { path: string; lang: Lang; blocks: readonly st
   { path: 'protocols/protocole-v1.fr.md', lang: 'fr', blocks: PRODUCER_BLOCKS },
   { path: 'protocols/hub-v1.md', lang: 'en', blocks: HUB_BLOCKS },
   { path: 'protocols/hub-v1.fr.md', lang: 'fr', blocks: HUB_BLOCKS },
+  { path: 'protocols/dossier.md', lang: 'en', blocks: DOSSIER_BLOCKS },
+  { path: 'protocols/dossier.fr.md', lang: 'fr', blocks: DOSSIER_BLOCKS },
 ];
