@@ -349,9 +349,14 @@ const HUB_TABLES: Readonly<Record<string, { content: string; persons: string }>>
     content: 'each release: the query, who asked, the linkage run, the released cells',
     persons: 'aggregates only, after disclosure control',
   },
-  release_cohorts: {
-    content: 'the person numbers of every released cohort, for the differencing guard',
+  cohort_facts: {
+    content:
+      'per linkage run, one row per ARE cohort member and quarter: breakdown categories and outcome bits, for queries',
     persons: 'yes, pseudonymised (internal, never released)',
+  },
+  run_facts: {
+    content: 'per linkage run, the last month of data and the number of cohort rows',
+    persons: 'no',
   },
 };
 
@@ -378,6 +383,13 @@ function hubTables(): { name: string; columns: string[] }[] {
   for (const m of MIGRATIONS) {
     for (const stmt of m.sql) {
       const sql = stmt.replace(/\s+/g, ' ').trim();
+      const drop = /^DROP TABLE (\w+)$/.exec(sql);
+      if (drop !== null) {
+        const at = tables.findIndex((t) => t.name === drop[1]);
+        if (at < 0) throw new Error(`docs: migration ${m.version} drops an unknown table`);
+        tables.splice(at, 1);
+        continue;
+      }
       const create = /^CREATE TABLE (\w+) \((.*)\)$/.exec(sql);
       if (create === null)
         throw new Error(`docs: migration ${m.version} holds a statement the dossier does not read`);

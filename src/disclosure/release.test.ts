@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditRelease } from './audit.js';
 import { DisclosurePolicy } from './policy.js';
-import { primarySuppression } from './primary.js';
 import { discloseTables } from './release.js';
 import { buildTable } from './table.js';
 
@@ -10,31 +9,41 @@ const dims = [
   { name: 'sex', categories: ['1', '2'] },
 ];
 // interior row-major: quarter × sex
-const counts = buildTable([3, 2], [40, 35, 4, 50, 60, 45]);
-const employed = buildTable([3, 2], [20, 15, 2, 30, 55, 20]);
+const counts = buildTable([3, 2], [40, 35, 14, 50, 60, 45]);
+const employed = buildTable([3, 2], [20, 15, 7, 30, 55, 20]);
 
 describe('disclosing computed tables', () => {
-  it('suppresses small cells and enough others that no suppressed count can be narrowed below the threshold', async () => {
+  it('hides a small numerator or complement in its outcome only, and releases every count', async () => {
     const r = await discloseTables(
       { dims, counts, numerators: { employed_12m: employed }, incomplete: [] },
       DisclosurePolicy.parse({}),
     );
     const cell = (q: string, s: string) => r.cells.find((c) => c.coords[0] === q && c.coords[1] === s);
-    expect(cell('2020-Q2', '1')?.suppressed).toBe(true); // count 4
-    expect(cell('2020-Q3', '1')?.suppressed).toBe(true); // complement 60 − 55 = 5
-    expect(r.suppression.count).toBe(1);
-    expect(r.suppression.complement).toBeGreaterThanOrEqual(1);
-    for (const c of r.cells) {
-      if (c.suppressed) expect([c.count, c.outcomes.employed_12m?.count]).toEqual([null, null]);
-      else expect(c.count).toBe(counts.cells[r.cells.indexOf(c)]);
-    }
-    // the exact audit of what was released: every primary cell keeps an interval ≥ 11 wide in the count
-    // table and in the numerator table
-    const mask = Uint8Array.from(r.cells.map((c) => (c.suppressed ? 1 : 0)));
-    const primary = primarySuppression(counts.cells, [employed.cells], 11).suppressed;
-    for (const t of [counts, employed]) {
-      const { exposed } = await auditRelease(t, mask, 11);
-      expect(exposed.filter((c) => primary[c] === 1)).toEqual([]);
+    expect(cell('2020-Q2', '1')?.outcomes.employed_12m).toEqual({
+      count: null,
+      share: null,
+      suppressed: true,
+    }); // 7
+    expect(cell('2020-Q3', '1')?.outcomes.employed_12m?.suppressed).toBe(true); // complement 60 − 55 = 5
+    expect(r.suppression).toMatchObject({ numerator: 1, complement: 1 });
+    expect(r.suppression.count).toBeUndefined();
+    const maskN = Uint8Array.from(r.cells.map((c) => (c.outcomes.employed_12m?.suppressed ? 1 : 0)));
+    r.cells.forEach((c, i) => {
+      expect(c.suppressed).toBe(false);
+      expect(c.count).toBe(counts.cells[i]);
+      if (!maskN[i]) {
+        expect(c.outcomes.employed_12m?.count).toBe(employed.cells[i]);
+        expect(c.outcomes.employed_12m?.share).toBe(
+          Math.round(((employed.cells[i] as number) / (counts.cells[i] as number)) * 1e4) / 1e4,
+        );
+      }
+    });
+    // counts released, so the numerator table's audit alone is the attacker's view, plus N ≤ C: every
+    // hidden numerator keeps an interval at least 11 wide, its complement too
+    const { intervals } = await auditRelease(employed, maskN, 11);
+    for (const [c, [lo, hi]] of intervals) {
+      const width = Math.min(hi, counts.cells[c] as number) - lo;
+      expect(width).toBeGreaterThanOrEqual(11);
     }
   });
 
@@ -55,8 +64,12 @@ describe('disclosing computed tables', () => {
     );
     const total = r.cells.find((c) => c.coords.every((x) => x === 'total'));
     expect(total?.count).toBe(220);
-    expect(total?.outcomes.employed_12m).toEqual({ count: 115, share: Math.round((115 / 220) * 1e4) / 1e4 });
-    expect(total?.outcomes.rsa_12m).toEqual({ count: null, share: null });
+    expect(total?.outcomes.employed_12m).toEqual({
+      count: 115,
+      share: Math.round((115 / 220) * 1e4) / 1e4,
+      suppressed: false,
+    });
+    expect(total?.outcomes.rsa_12m).toEqual({ count: null, share: null, suppressed: false });
     expect(r.withheld).toEqual(['rsa_12m']);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * The ARE cohort and its outcomes, computed in DuckDB over the persons of a linkage run — the first
- * building block of researchers' queries (issue 6). Cohort: persons with an ARE right opening in a
- * quarter, counted once per quarter at the earliest opening month t of the quarter. Outcomes at t + k
- * months: in DSN employment (a contract with start ≤ t + k ≤ end, an empty end meaning ongoing), and
- * receiving RSA (a CNAF RSA month at t + k). Counts only; what may be released is decided by
- * src/disclosure/. Months are indexed as year · 12 + month − 1.
+ * The ARE cohort by quarter and its outcomes computed straight from the events of a linkage run, with one
+ * correlated EXISTS per outcome — a deliberately different formulation from the cohort facts (facts.ts,
+ * bit masks built once per run), kept as the tests' oracle for them. Cohort: persons with an ARE right
+ * opening in a quarter, counted once per quarter at the earliest opening month t of the quarter. Outcomes
+ * at t + k months: see `OUTCOME_BITS` in facts.ts. Months are indexed as year · 12 + month − 1.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../extract/sql.js';
+import type { OutcomeKind } from './facts.js';
 
 export interface QuarterCell {
   readonly quarter: string;
@@ -20,10 +20,10 @@ export interface CohortOptions {
   /** first and last month of the period, `YYYY-MM` */
   readonly from: string;
   readonly to: string;
-  /** outcomes: `employed_<k>m` (DSN, any contract) and `rsa_<k>m` (CNAF) */
+  /** outcomes, by kind and horizon, under the names given */
   readonly outcomes: readonly {
     readonly name: string;
-    readonly kind: 'employed' | 'rsa';
+    readonly kind: OutcomeKind;
     readonly k: number;
   }[];
 }
@@ -43,10 +43,19 @@ export async function areCohortByQuarter(
   const to = index(o.to);
   const outcomeCols = o.outcomes
     .map((x) => {
-      const exists =
-        x.kind === 'employed'
-          ? `EXISTS (SELECT 1 FROM emp WHERE emp.person = c.person AND emp.s <= c.t + ${x.k} AND (emp.e IS NULL OR emp.e >= c.t + ${x.k}))`
-          : `EXISTS (SELECT 1 FROM rsa WHERE rsa.person = c.person AND rsa.m = c.t + ${x.k})`;
+      const at = `c.t + ${x.k}`;
+      const active = `emp.person = c.person AND emp.s <= ${at} AND (emp.e IS NULL OR emp.e >= ${at})`;
+      const cnaf = (b: string) =>
+        `EXISTS (SELECT 1 FROM cnaf WHERE cnaf.person = c.person AND cnaf.m = ${at} AND cnaf.benefit = '${b}')`;
+      const exists = {
+        employed: `EXISTS (SELECT 1 FROM emp WHERE ${active})`,
+        employed_cdi: `EXISTS (SELECT 1 FROM emp WHERE ${active} AND emp.type = 'cdi')`,
+        employed_cdd6: `EXISTS (SELECT 1 FROM emp WHERE ${active} AND emp.type = 'cdd' AND (emp.e IS NULL OR emp.e >= emp.s + 6))`,
+        employed_interim: `EXISTS (SELECT 1 FROM emp WHERE ${active} AND emp.type = 'interim')`,
+        rsa: cnaf('rsa'),
+        ppa: cnaf('ppa'),
+        pe_registered: `EXISTS (SELECT 1 FROM reg WHERE reg.person = c.person AND reg.s <= ${at} AND (reg.e IS NULL OR reg.e >= ${at}))`,
+      }[x.kind];
       return `count(*) FILTER (WHERE ${exists}) AS "${x.name}"`;
     })
     .join(', ');
@@ -60,12 +69,16 @@ export async function areCohortByQuarter(
        SELECT person, m // 3 AS q, min(m) AS t FROM are WHERE m BETWEEN ${from} AND ${to} GROUP BY person, m // 3),
      emp AS (
        SELECT p.person, ${monthIndex('e.contract_start')} AS s,
-              CASE WHEN e.contract_end IS NULL THEN NULL ELSE ${monthIndex('e.contract_end')} END AS e
+              CASE WHEN e.contract_end IS NULL THEN NULL ELSE ${monthIndex('e.contract_end')} END AS e,
+              e.contract_type AS type
        FROM ${db}.events_dsn e JOIN p ON p.source = 'dsn' AND p.extract_id = e.extract_id AND p.rid = e.rid),
-     rsa AS (
-       SELECT DISTINCT p.person, ${monthIndex('e.benefit_month')} AS m
-       FROM ${db}.events_cnaf e JOIN p ON p.source = 'cnaf' AND p.extract_id = e.extract_id AND p.rid = e.rid
-       WHERE e.benefit = 'rsa')
+     cnaf AS (
+       SELECT p.person, ${monthIndex('e.benefit_month')} AS m, e.benefit
+       FROM ${db}.events_cnaf e JOIN p ON p.source = 'cnaf' AND p.extract_id = e.extract_id AND p.rid = e.rid),
+     reg AS (
+       SELECT p.person, ${monthIndex('e.reg_start')} AS s,
+              CASE WHEN e.reg_end IS NULL THEN NULL ELSE ${monthIndex('e.reg_end')} END AS e
+       FROM ${db}.events_pe e JOIN p ON p.source = 'pe' AND p.extract_id = e.extract_id AND p.rid = e.rid)
      SELECT c.q, count(*) AS cohort, ${outcomeCols}
      FROM c GROUP BY c.q ORDER BY c.q`,
   );

@@ -19,6 +19,7 @@ import {
   linkRecords,
 } from '../link/engine.js';
 import { appendAudit, audit } from './audit.js';
+import { buildFacts } from './facts.js';
 import type { Logger } from './log.js';
 import { ProblemError } from './problems.js';
 import type { Store } from './store.js';
@@ -45,7 +46,7 @@ export interface RunStatus {
 interface Active {
   readonly id: string;
   readonly controller: AbortController;
-  stage: LinkStage | 'snapshot' | 'save';
+  stage: LinkStage | 'snapshot' | 'save' | 'facts';
   progress: Record<string, number>;
   readonly done: Promise<void>;
 }
@@ -253,6 +254,8 @@ export class LinkageRuns {
            FROM ${t.links} l JOIN ${t.records} ra ON ra.rec = l.a JOIN ${t.records} rb ON rb.rec = l.b`,
           { id: run.id },
         );
+        run.stage = 'facts';
+        await buildFacts(tx.c, run.id);
         await tx.c.run(
           "UPDATE linkage_runs SET status = 'succeeded', finished_at = $t, summary = $s WHERE id = $id",
           { id: run.id, t: new Date().toISOString(), s: JSON.stringify(result.summary) },

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withHubStore } from './admin.js';
 import { areCohortByQuarter } from './cohort.js';
 import { evaluateRun } from './evaluate.js';
+import { REGIONS } from './facts.js';
 import { LinkageRuns } from './linkage-runs.js';
 import { silentLogger } from './log.js';
 import { parseRole } from './roles.js';
@@ -294,7 +295,9 @@ describe('studies and researchers’ queries', () => {
       undefined,
       'text/csv',
     );
-    expect(csv.text.split('\n')[0]).toBe('quarter,count,employed_12m_count,employed_12m_share,suppressed');
+    expect(csv.text.split('\n')[0]).toBe(
+      'quarter,count,employed_12m_count,employed_12m_share,employed_12m_suppressed,suppressed',
+    );
   });
 
   it('refuses breakdowns the study does not allow, and hides the study from other researchers', async () => {
@@ -314,26 +317,56 @@ describe('studies and researchers’ queries', () => {
   });
 
   it('refuses a cohort that differs from a released one by fewer persons than the threshold', async () => {
-    // a release whose cohort is the same as QUERY's but one person: inserted as an earlier release would be
+    const admin = as(h.tokens.admin);
+    expect(
+      (
+        await admin('POST', '/v1/studies', {
+          id: 'diff',
+          purpose: 'Differencing attempts through region filters (test study)',
+          breakdowns: ['quarter', 'region'],
+          period: { from: '2019-Q1', to: '2024-Q4' },
+        })
+      ).status,
+    ).toBe(201);
+    await h.stop();
+    const t = await withHubStore(h.configPath, (store) =>
+      createToken(store, parseRole('researcher:diff'), { actor: 'cli' }),
+    );
+    await h.start();
+    const researcher = as(t.token);
+    expect((await researcher('POST', '/v1/studies/diff/queries', QUERY)).status).toBe(201);
+    // the persons of QUERY's cohort found in one region only, per region: leaving one region out of a
+    // filter removes exactly them
     await h.stop();
     const db = await DuckDBInstance.create(h.config.database);
     const c = await db.connect();
-    const last = (
+    const only = (
       await c.runAndReadAll(
-        "SELECT id, run_id FROM releases WHERE study = 's1' ORDER BY created_at DESC LIMIT 1",
+        `SELECT region, count(*) AS n FROM (
+           SELECT person, any_value(region) AS region FROM cohort_facts
+           WHERE run_id = (SELECT run_id FROM run_facts ORDER BY built_at DESC LIMIT 1)
+             AND q BETWEEN ${2019 * 4} AND ${2022 * 4 + 3}
+           GROUP BY person HAVING count(DISTINCT region) = 1)
+         GROUP BY region ORDER BY n, region`,
       )
-    ).getRows()[0];
-    await c.run(
-      `INSERT INTO releases SELECT 'fake-release', study, requested_by, created_at, run_id, query, result, suppressed FROM releases WHERE id = '${String(last?.[0])}'`,
-    );
-    await c.run(
-      `INSERT INTO release_cohorts SELECT 'fake-release', person FROM release_cohorts WHERE release_id = '${String(last?.[0])}' ORDER BY person OFFSET 1`,
-    );
+    ).getRowObjectsJS();
     c.closeSync();
     db.closeSync();
     await h.start();
-    const r = await as(h.tokens['researcher:s1'])('POST', '/v1/studies/s1/queries', QUERY);
+    const small = only.find((x) => Number(x.n) >= 1 && Number(x.n) < 11);
+    const large = only.find((x) => Number(x.n) >= 11);
+    expect(small, 'a region with 1–10 persons of the cohort').toBeDefined();
+    expect(large).toBeDefined();
+    const without = (region: unknown) => ({
+      ...QUERY,
+      cohort: { ...QUERY.cohort, filters: { region: REGIONS.filter((r) => r !== region) } },
+    });
+    const r = await researcher('POST', '/v1/studies/diff/queries', without(small?.region));
     expect([r.status, r.json?.code]).toEqual([422, 'differencing-refused']);
+    // a cohort that differs by at least the threshold is answered
+    expect((await researcher('POST', '/v1/studies/diff/queries', without(large?.region))).status).toBe(201);
+    const again = await researcher('POST', '/v1/studies/diff/queries', without(small?.region));
+    expect([again.status, again.json?.code]).toEqual([422, 'differencing-refused']);
     const verify = await api('GET', '/v1/audit/verify');
     expect(verify.json).toMatchObject({ ok: true });
     const entries = (
@@ -385,7 +418,7 @@ describe('researchers at the command line, and the privacy budget', () => {
     );
     expect(stdout.split('\n')[0]).toMatch(/^quarter\s+cohort\s+employed_12m \(share\)/);
     expect(stdout).toMatch(/^total\s+\d+/m);
-    expect(stdout).toMatch(/suppressed \(\d+ of \d+ cells\)/);
+    expect(stdout).toMatch(/suppressed \(\d+ of \d+ values\)/);
   });
 
   it('a study with differential privacy spends its budget and then refuses', async () => {

@@ -75,6 +75,23 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE release_cohorts (release_id VARCHAR NOT NULL, person INTEGER NOT NULL)',
     ],
   },
+  {
+    version: 4,
+    name: 'cohort facts per linkage run; cohorts compared by their definition',
+    sql: [
+      // src/hub/facts.ts: one row per ARE cohort member of a run, with its breakdowns and outcome bits
+      `CREATE TABLE cohort_facts (
+         run_id VARCHAR NOT NULL, person INTEGER NOT NULL, q INTEGER NOT NULL, t INTEGER NOT NULL,
+         sex VARCHAR NOT NULL, age_band VARCHAR NOT NULL, region VARCHAR NOT NULL,
+         allowance_band VARCHAR NOT NULL, prev_contract VARCHAR NOT NULL, o3 UTINYINT NOT NULL,
+         o6 UTINYINT NOT NULL, o12 UTINYINT NOT NULL, o18 UTINYINT NOT NULL, o24 UTINYINT NOT NULL,
+         first_contract INTEGER)`,
+      `CREATE TABLE run_facts (
+         run_id VARCHAR PRIMARY KEY, data_end VARCHAR, rows BIGINT NOT NULL, built_at VARCHAR NOT NULL)`,
+      // a release's cohort is re-derived from its query over the facts: no list of persons is kept
+      'DROP TABLE release_cohorts',
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkTable, type Table, toIndex } from '../disclosure/table.js';
 import { areCohortByQuarter, type QuarterCell } from './cohort.js';
-import { computeQuery, QueryV1 } from './query.js';
+import { OUTCOME_KINDS } from './facts.js';
+import { cohortDifferences, cohortPredicate, computeQuery, factsEnd, QueryV1 } from './query.js';
 import { hubApi, sampleHub, type TestHub, waitForRun } from './test-hub.js';
 
 const SAMPLE = new URL('../../synthetic-data/sample/', import.meta.url).pathname;
@@ -76,7 +77,7 @@ const grand = (t: Table) => t.cells.at(-1) as number;
 describe('computeQuery', () => {
   it('without breakdowns, the grand total and numerators are the ARE cohort summed over the quarters', async () => {
     expect(PERIOD.to).toBe(ref.period.to);
-    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2024-Q4', []), PERIOD);
+    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2024-Q4', []));
     expect(r.dims).toEqual([{ name: 'all', categories: ['all'] }]);
     expect(r.incomplete).toEqual([]);
     const inRange = byQuarter.filter((x) => x.quarter <= '2024-Q4');
@@ -87,19 +88,11 @@ describe('computeQuery', () => {
     expect(r.counts.cells).toEqual([grand(r.counts), grand(r.counts)]);
     for (const n of NAMES) expect(grand(r.numerators[n] as Table)).toBe(sum((x) => x.outcomes[n] ?? null));
 
-    // the persons: distinct, ascending, those with an opening in the range (recounted independently)
-    expect(r.persons.length).toBeLessThanOrEqual(grand(r.counts));
-    expect(r.persons).toEqual([...new Set(r.persons)].sort((a, b) => a - b));
-    const distinct = await conn.runAndReadAll(
-      `SELECT count(DISTINCT p.person) FROM hub.run_persons p JOIN hub.events_pe e
-         ON p.source = 'pe' AND p.extract_id = e.extract_id AND p.rid = e.rid
-       WHERE p.run_id = '${runId}' AND e.are_open_date BETWEEN '2019-01' AND '2024-12'`,
-    );
-    expect(r.persons.length).toBe(Number(distinct.getRows()[0]?.[0]));
+    expect(await factsEnd(conn, 'hub', runId)).toBe(PERIOD.to);
   });
 
   it('by quarter, every cell equals the ARE cohort of the quarter and the ground truth', async () => {
-    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2025-Q4', ['quarter']), PERIOD);
+    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2025-Q4', ['quarter']));
     const quarters = r.dims[0]?.categories ?? [];
     expect(quarters).toHaveLength(28);
     expect(quarters.slice(0, 2)).toEqual(['2019-Q1', '2019-Q2']);
@@ -123,7 +116,7 @@ describe('computeQuery', () => {
   });
 
   it('by quarter and sex, margins add up; the sex split is compared with the ground truth', async () => {
-    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2025-Q4', ['quarter', 'sex']), PERIOD);
+    const r = await computeQuery(conn, 'hub', runId, query('2019-Q1', '2025-Q4', ['quarter', 'sex']));
     expect(r.dims.map((d) => d.name)).toEqual(['quarter', 'sex']);
     expect(r.dims[1]?.categories).toEqual(['1', '2', 'unknown']);
     checkTable(r.counts);
@@ -163,8 +156,8 @@ describe('computeQuery', () => {
   });
 
   it('by age band and by three breakdowns, the grand total is the cohort', async () => {
-    const all = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2021-Q4', []), PERIOD);
-    const age = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2021-Q4', ['age_band']), PERIOD);
+    const all = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2021-Q4', []));
+    const age = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2021-Q4', ['age_band']));
     expect(age.dims[0]?.categories).toEqual(['<25', '25-34', '35-44', '45-54', '55+', 'unknown']);
     expect(grand(age.counts)).toBe(grand(all.counts));
     expect(age.counts.cells.slice(0, 5).filter((v) => v > 0).length).toBeGreaterThanOrEqual(4);
@@ -173,30 +166,89 @@ describe('computeQuery', () => {
       'hub',
       runId,
       query('2020-Q1', '2021-Q4', ['sex', 'age_band', 'quarter']),
-      PERIOD,
     );
     expect(three.counts.dims).toEqual([3, 6, 8]);
     checkTable(three.counts);
     expect(grand(three.counts)).toBe(grand(all.counts));
     for (const n of NAMES)
       expect(grand(three.numerators[n] as Table)).toBe(grand(all.numerators[n] as Table));
-    expect(three.persons).toEqual(all.persons);
     // deterministic
     expect(
-      await computeQuery(
-        conn,
-        'hub',
-        runId,
-        query('2020-Q1', '2021-Q4', ['sex', 'age_band', 'quarter']),
-        PERIOD,
-      ),
+      await computeQuery(conn, 'hub', runId, query('2020-Q1', '2021-Q4', ['sex', 'age_band', 'quarter'])),
     ).toEqual(three);
   });
 
+  it('every outcome kind, at every horizon, equals its independent computation from the events', async () => {
+    const all = OUTCOME_KINDS.flatMap((kind) => [6, 12].map((k) => ({ kind, k: k as 6 | 12 })));
+    let nonZero = 0;
+    // twelve outcomes per query at most
+    for (const outcomes of [all.slice(0, 7), all.slice(7)]) {
+      const r = await computeQuery(conn, 'hub', runId, {
+        version: 1,
+        cohort: { are_opening: { from: '2019-Q1', to: '2023-Q4' } },
+        outcomes,
+        breakdowns: ['quarter'],
+      });
+      const oracle = await areCohortByQuarter(conn, 'hub', runId, {
+        from: '2019-01',
+        to: '2025-12',
+        outcomes: outcomes.map((o) => ({ name: `${o.kind}_${o.k}m`, ...o })),
+      });
+      const quarters = r.dims[0]?.categories ?? [];
+      for (const o of outcomes) {
+        const name = `${o.kind}_${o.k}m`;
+        const got = quarters.map((_, i) => cell(r.numerators[name] as Table, [i]));
+        const want = quarters.map((q) => oracle.find((x) => x.quarter === q)?.outcomes[name] ?? 0);
+        expect(got, name).toEqual(want);
+        if (got.some((v) => v > 0)) nonZero++;
+      }
+    }
+    expect(nonZero).toBeGreaterThanOrEqual(all.length - 2);
+  });
+
+  it('a filter keeps exactly the cells of its categories', async () => {
+    const both = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2022-Q4', ['quarter', 'sex']));
+    const women: QueryV1 = {
+      ...query('2020-Q1', '2022-Q4', ['quarter']),
+      cohort: { are_opening: { from: '2020-Q1', to: '2022-Q4' }, filters: { sex: ['2'] } },
+    };
+    const w = await computeQuery(conn, 'hub', runId, women);
+    const quarters = w.dims[0]?.categories ?? [];
+    quarters.forEach((_, i) => {
+      expect(cell(w.counts, [i])).toBe(cell(both.counts, [i, 1]));
+      for (const n of NAMES)
+        expect(cell(w.numerators[n] as Table, [i])).toBe(cell(both.numerators[n] as Table, [i, 1]));
+    });
+    const regions = await computeQuery(conn, 'hub', runId, query('2020-Q1', '2022-Q4', ['region']));
+    const known = regions.counts.cells.slice(0, -3).filter((v) => v > 0).length;
+    expect(known).toBeGreaterThanOrEqual(5); // residences spread over the regions
+  });
+
+  it("counts the persons in one cohort and not the other from the cohorts' definitions", async () => {
+    const y2020 = cohortPredicate(query('2020-Q1', '2020-Q4', []));
+    const y2021 = cohortPredicate(query('2020-Q1', '2021-Q4', []));
+    expect(await cohortDifferences(conn, 'hub', runId, y2020, [y2020])).toEqual([
+      { onlyNew: 0, onlyReleased: 0 },
+    ]);
+    const [d] = await cohortDifferences(conn, 'hub', runId, y2020, [y2021]);
+    const persons = async (to: string) =>
+      Number(
+        (
+          await conn.runAndReadAll(
+            `SELECT count(DISTINCT p.person) FROM hub.run_persons p JOIN hub.events_pe e
+               ON p.source = 'pe' AND p.extract_id = e.extract_id AND p.rid = e.rid
+             WHERE p.run_id = '${runId}' AND e.are_open_date BETWEEN '2020-01' AND '${to}'`,
+          )
+        ).getRows()[0]?.[0],
+      );
+    expect(d).toEqual({ onlyNew: 0, onlyReleased: (await persons('2021-12')) - (await persons('2020-12')) });
+    expect(d?.onlyReleased).toBeGreaterThan(0);
+  });
+
   it('refuses a cohort that ends after the data', async () => {
-    await expect(
-      computeQuery(conn, 'hub', runId, query('2025-Q1', '2026-Q1', []), PERIOD),
-    ).rejects.toBeInstanceOf(z.ZodError);
+    await expect(computeQuery(conn, 'hub', runId, query('2025-Q1', '2026-Q1', []))).rejects.toBeInstanceOf(
+      z.ZodError,
+    );
   });
 });
 
@@ -216,13 +268,22 @@ describe('QueryV1', () => {
   });
 
   it.each([
-    ['an unknown breakdown', { ...good, breakdowns: ['region'] }],
+    ['an unknown breakdown', { ...good, breakdowns: ['commune'] }],
+    ['four breakdowns', { ...good, breakdowns: ['quarter', 'sex', 'region', 'age_band'] }],
+    ['an unknown filter category', { ...good, cohort: { ...good.cohort, filters: { sex: ['3'] } } }],
+    ['an empty filter', { ...good, cohort: { ...good.cohort, filters: { region: [] } } }],
     ['a duplicate breakdown', { ...good, breakdowns: ['sex', 'sex'] }],
     ['a horizon not allowed', { ...good, outcomes: [{ kind: 'employed', k: 9 }] }],
     ['an unknown outcome', { ...good, outcomes: [{ kind: 'salary', k: 12 }] }],
     ['a duplicate outcome', { ...good, outcomes: [good.outcomes[0], good.outcomes[0]] }],
     ['no outcome', { ...good, outcomes: [] }],
-    ['seven outcomes', { ...good, outcomes: Array.from({ length: 7 }, (_, k) => ({ kind: 'rsa', k })) }],
+    [
+      'thirteen outcomes',
+      {
+        ...good,
+        outcomes: Array.from({ length: 13 }, (_, k) => ({ kind: 'rsa', k: [3, 6, 12, 18, 24][k % 5] })),
+      },
+    ],
     ['from after to', { ...good, cohort: { are_opening: { from: '2022-Q1', to: '2021-Q4' } } }],
     ['a bad quarter', { ...good, cohort: { are_opening: { from: '2020-Q5', to: '2021-Q4' } } }],
     ['version 2', { ...good, version: 2 }],

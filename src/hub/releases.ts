@@ -1,20 +1,30 @@
 /**
  * Answering a researcher's query: validate it against the study, compute its tables over the persons of
  * the linkage run in use, refuse it when its cohort differs from an already released one of the study by
- * fewer than the threshold, spend the privacy budget when the study uses noise, apply disclosure control,
- * then store the release, the persons of its cohort (internal, for later differencing checks) and the
- * audit entry in one transaction. Refusals are audited too. The response holds aggregates only.
+ * fewer than the threshold (cohorts are compared through their definitions over the run's cohort facts:
+ * no list of persons is kept per release), spend the privacy budget when the study uses noise, apply
+ * disclosure control, then store the release and the audit entry in one transaction. Refusals are audited too. The response holds aggregates only.
  */
 import { randomInt } from 'node:crypto';
 import { ZodError } from 'zod';
 import { differencingVerdict } from '../disclosure/differencing.js';
 import { BudgetExhausted, PrivacyBudget, type Rng } from '../disclosure/dp.js';
 import { discloseTables, type ReleasedTables } from '../disclosure/release.js';
-import { kaplanMeier, releaseCurve, type SurvivalStep } from '../disclosure/survival.js';
+import { kaplanMeier, releaseCurve, type SurvivalInput, type SurvivalStep } from '../disclosure/survival.js';
+import { sqlString } from '../extract/sql.js';
 import { appendAudit, audit } from './audit.js';
+import { buildFacts } from './facts.js';
 import type { LinkageRuns } from './linkage-runs.js';
 import { ProblemError } from './problems.js';
-import { computeQuery, QueryV1, timeToFirstContract } from './query.js';
+import {
+  cohortDifferences,
+  cohortPredicate,
+  computeQuery,
+  domainOf,
+  QueryV1,
+  timeToFirstContract,
+  variablesOf,
+} from './query.js';
 import type { Store } from './store.js';
 import type { Study } from './studies.js';
 
@@ -26,6 +36,8 @@ export interface Release {
   readonly result: ReleasedTables;
   /** the Kaplan–Meier curve of time to the first contract, when asked for */
   readonly curve?: readonly SurvivalStep[];
+  /** with `time_to_contract.by`, one curve per category of that breakdown */
+  readonly curves?: Readonly<Record<string, readonly SurvivalStep[]>>;
 }
 
 /** Uniform integers from the operating system's CSPRNG (for the DP samplers). */
@@ -34,18 +46,14 @@ const cryptoRng: Rng = (n) => {
   throw new RangeError('range too large');
 };
 
-/** The last month with data: the latest contract or benefit month of the current extracts. */
-async function dataEnd(store: Store): Promise<string> {
-  const rows = await store.read(
-    `SELECT max(m) AS m FROM (
-       SELECT greatest(max(contract_start), max(contract_end)) AS m FROM events_dsn d
-         JOIN extracts e ON e.id = d.extract_id AND e.status = 'current'
-       UNION ALL SELECT max(benefit_month) FROM events_cnaf c JOIN extracts e ON e.id = c.extract_id AND e.status = 'current'
-       UNION ALL SELECT max(reg_start) FROM events_pe p JOIN extracts e ON e.id = p.extract_id AND e.status = 'current')`,
-  );
-  const m = rows[0]?.m;
-  if (typeof m !== 'string') throw new ProblemError('no-linkage', 'there is no data');
-  return m;
+/** Builds the facts of a run that predates them (hubs upgraded from schema 3): once, in a transaction. */
+async function ensureFacts(store: Store, runId: string): Promise<void> {
+  const have = await store.read('SELECT 1 FROM run_facts WHERE run_id = $id', { id: runId });
+  if (have.length > 0) return;
+  await store.write(async (tx) => {
+    const again = await tx.c.runAndReadAll(`SELECT 1 FROM run_facts WHERE run_id = ${sqlString(runId)}`);
+    if (again.getRows().length === 0) await buildFacts(tx.c, runId);
+  });
 }
 
 export async function answerQuery(
@@ -65,7 +73,7 @@ export async function answerQuery(
     const q = parsed.data;
     const period = q.cohort.are_opening;
     if (
-      q.breakdowns.some((b) => !study.breakdowns.includes(b)) ||
+      variablesOf(q).some((b) => !study.breakdowns.includes(b)) ||
       period.from < study.period.from ||
       period.to > study.period.to
     ) {
@@ -73,46 +81,36 @@ export async function answerQuery(
     }
     const runId = await runs.currentRun();
     if (!runId) throw new ProblemError('no-linkage');
-    const to = await dataEnd(store);
+    await ensureFacts(store, runId);
+    // the earlier releases of the study over the same run, by their cohort (identical cohorts once)
+    const earlier = await store.read('SELECT query FROM releases WHERE study = $s AND run_id = $r', {
+      s: study.id,
+      r: runId,
+    });
+    const fresh = cohortPredicate(q);
+    const others = [
+      ...new Set(earlier.map((r) => cohortPredicate(QueryV1.parse(JSON.parse(String(r.query)))))),
+    ].filter((p) => p !== fresh);
     const conn = await store.connect();
     let computed: Awaited<ReturnType<typeof computeQuery>>;
-    let overlaps: { release: string; onlyNew: number; onlyReleased: number }[];
-    let curve: SurvivalStep[] | undefined;
+    let overlaps: { onlyNew: number; onlyReleased: number }[];
+    let curves: Map<string, SurvivalInput[]> | undefined;
     try {
-      computed = await computeQuery(conn, 'main', runId, q, { to }).catch((e: unknown) => {
+      const invalid = (e: unknown) => {
         if (e instanceof ZodError)
           throw new ProblemError('validation-failed', 'the cohort ends after the data');
         throw e;
-      });
-      if (q.time_to_contract) {
-        const input = await timeToFirstContract(conn, 'main', runId, q, { to });
-        curve = releaseCurve(kaplanMeier(input, q.time_to_contract.horizon), study.policy.threshold);
-      }
-      await conn.run('CREATE OR REPLACE TEMP TABLE new_cohort (person INTEGER)');
-      const app = await conn.createAppender('new_cohort');
-      for (const p of computed.persons) {
-        app.appendInteger(p);
-        app.endRow();
-      }
-      app.closeSync();
-      const r = await conn.runAndReadAll(
-        `WITH released AS (
-           SELECT rc.release_id, rc.person FROM release_cohorts rc JOIN releases r ON r.id = rc.release_id
-           WHERE r.study = '${study.id}' AND r.run_id = '${runId}')
-         SELECT x.release_id,
-                (SELECT count(*) FROM new_cohort n WHERE n.person NOT IN (SELECT person FROM released WHERE release_id = x.release_id)),
-                (SELECT count(*) FROM released r2 WHERE r2.release_id = x.release_id AND r2.person NOT IN (SELECT person FROM new_cohort))
-         FROM (SELECT DISTINCT release_id FROM released) x`,
-      );
-      overlaps = r.getRows().map((row) => ({
-        release: String(row[0]),
-        onlyNew: Number(row[1]),
-        onlyReleased: Number(row[2]),
-      }));
+      };
+      computed = await computeQuery(conn, 'main', runId, q).catch(invalid);
+      if (q.time_to_contract) curves = await timeToFirstContract(conn, 'main', runId, q).catch(invalid);
+      overlaps = await cohortDifferences(conn, 'main', runId, fresh, others);
     } finally {
       conn.closeSync();
     }
-    const verdict = differencingVerdict(overlaps, study.policy.threshold);
+    const verdict = differencingVerdict(
+      overlaps.map((o, i) => ({ release: String(i), ...o })),
+      study.policy.threshold,
+    );
     if (!verdict.ok) throw new ProblemError('differencing-refused');
     let spent = study.budget_spent;
     if (study.policy.dp) {
@@ -126,6 +124,18 @@ export async function answerQuery(
       spent = budget.spent;
     }
     const result = await discloseTables(computed, study.policy, cryptoRng);
+    const horizon = q.time_to_contract?.horizon ?? 0;
+    const curveOf = (input: readonly SurvivalInput[]) =>
+      releaseCurve(kaplanMeier(input, horizon), study.policy.threshold);
+    let curve: SurvivalStep[] | undefined;
+    let curvesBy: Record<string, SurvivalStep[]> | undefined;
+    if (curves && q.time_to_contract?.by) {
+      const by = q.time_to_contract.by;
+      curvesBy = Object.fromEntries(domainOf(q, by).map((c) => [c, curveOf(curves?.get(c) ?? [])]));
+    } else if (curves) {
+      curve = curveOf(curves.get('all') ?? []);
+    }
+    const extra = { ...(curve ? { curve } : {}), ...(curvesBy ? { curves: curvesBy } : {}) };
     const id = `${study.id}-${Date.now().toString(36)}-${cryptoRng(1n << 32n).toString(16)}`;
     const created = new Date().toISOString();
     const suppressed = result.cells.filter((c) => c.suppressed).length;
@@ -137,16 +147,9 @@ export async function answerQuery(
         t: created,
         run: runId,
         q: JSON.stringify(q),
-        r: JSON.stringify(curve ? { ...result, curve } : result),
+        r: JSON.stringify({ ...result, ...extra }),
         n: suppressed,
       });
-      const app = await tx.c.createAppender('release_cohorts');
-      for (const p of computed.persons) {
-        app.appendVarchar(id);
-        app.appendInteger(p);
-        app.endRow();
-      }
-      app.closeSync();
       await tx.c.run('UPDATE studies SET budget_spent = $b WHERE id = $id', { id: study.id, b: spent });
       await appendAudit(tx, {
         actor,
@@ -156,7 +159,7 @@ export async function answerQuery(
         detail: { study: study.id, cells: result.cells.length, suppressed, budget_spent: spent },
       });
     });
-    return { id, study: study.id, created_at: created, query: q, result, ...(curve ? { curve } : {}) };
+    return { id, study: study.id, created_at: created, query: q, result, ...extra };
   } catch (err) {
     await audit(store, {
       actor,
@@ -173,7 +176,10 @@ export async function getRelease(store: Store, study: string, id: string): Promi
   const rows = await store.read('SELECT * FROM releases WHERE id = $id AND study = $s', { id, s: study });
   const r = rows[0];
   if (!r) return undefined;
-  const { curve, ...result } = JSON.parse(String(r.result)) as ReleasedTables & { curve?: SurvivalStep[] };
+  const { curve, curves, ...result } = JSON.parse(String(r.result)) as ReleasedTables & {
+    curve?: SurvivalStep[];
+    curves?: Record<string, SurvivalStep[]>;
+  };
   return {
     id: String(r.id),
     study: String(r.study),
@@ -181,5 +187,6 @@ export async function getRelease(store: Store, study: string, id: string): Promi
     query: JSON.parse(String(r.query)) as QueryV1,
     result,
     ...(curve ? { curve } : {}),
+    ...(curves ? { curves } : {}),
   };
 }

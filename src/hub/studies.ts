@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { DisclosurePolicy } from '../disclosure/policy.js';
 import { appendAudit } from './audit.js';
 import { ProblemError } from './problems.js';
+import { BREAKDOWNS } from './query.js';
 import { STUDY_ID } from './roles.js';
 import type { Store } from './store.js';
 
@@ -16,7 +17,11 @@ export const StudyRequest = z
   .object({
     id: z.string().regex(STUDY_ID),
     purpose: z.string().min(10).max(2000),
-    breakdowns: z.array(z.enum(['quarter', 'sex', 'age_band'])).max(3),
+    breakdowns: z
+      .array(z.enum(BREAKDOWNS))
+      .max(BREAKDOWNS.length)
+      .refine((xs) => new Set(xs).size === xs.length, { message: 'a breakdown is listed twice' })
+      .describe('the variables researchers may break down and filter by'),
     period: z.object({ from: z.string().regex(QUARTER), to: z.string().regex(QUARTER) }).strict(),
     policy: DisclosurePolicy.default(DisclosurePolicy.parse({})),
   })

@@ -24,18 +24,22 @@ export function formatRelease(r: Release): string {
     ...c.coords,
     c.suppressed ? '…' : String(c.count),
     ...outcomes.map((o) => {
-      if (c.suppressed) return '…';
       const v = c.outcomes[o];
+      if (c.suppressed || v?.suppressed) return '…';
       if (!v || v.count === null) return 'n/a';
       return `${v.count} (${v.share === null ? '—' : `${(v.share * 100).toFixed(1)} %`})`;
     }),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((x, i) => x.padEnd(widths[i] ?? 0)).join('  ');
-  const suppressed = r.result.cells.filter((c) => c.suppressed).length;
+  const values = r.result.cells.length * (1 + outcomes.length);
+  const suppressed = r.result.cells.reduce(
+    (n, c) => n + (c.suppressed ? 1 : 0) + outcomes.filter((o) => c.outcomes[o]?.suppressed).length,
+    0,
+  );
   const legend = [
     `release ${r.id} of study ${r.study}`,
-    `…  suppressed (${suppressed} of ${r.result.cells.length} cells): ${Object.entries(r.result.suppression)
+    `…  suppressed (${suppressed} of ${values} values): ${Object.entries(r.result.suppression)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     ...(r.result.withheld.length

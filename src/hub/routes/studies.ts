@@ -34,7 +34,7 @@ export function toCsv(r: Release): string {
   const head = [
     ...r.result.breakdowns,
     'count',
-    ...outcomes.flatMap((o) => [`${o}_count`, `${o}_share`]),
+    ...outcomes.flatMap((o) => [`${o}_count`, `${o}_share`, `${o}_suppressed`]),
     'suppressed',
   ];
   const cell = (v: number | string | null) => (v === null ? '' : String(v));
@@ -42,7 +42,11 @@ export function toCsv(r: Release): string {
     [
       ...c.coords,
       cell(c.count),
-      ...outcomes.flatMap((o) => [cell(c.outcomes[o]?.count ?? null), cell(c.outcomes[o]?.share ?? null)]),
+      ...outcomes.flatMap((o) => [
+        cell(c.outcomes[o]?.count ?? null),
+        cell(c.outcomes[o]?.share ?? null),
+        c.outcomes[o]?.suppressed ? 'yes' : 'no',
+      ]),
       c.suppressed ? 'yes' : 'no',
     ].join(','),
   );
