@@ -24,6 +24,7 @@
  */
 import { LdhError } from '../core/errors.js';
 import { tableEquations } from './audit.js';
+import { boxWidth, type Slack } from './box.js';
 import { type AuditOptions, boundExpressions, type Equation, type Expression, isExposed } from './lp.js';
 import { complementFor } from './protect.js';
 import { secondarySuppression } from './secondary.js';
@@ -141,6 +142,22 @@ export async function protectJoint(
       Array.from({ length: n }, (_, i) => k * n + i),
     ),
   );
+  // how far each cell may move with the other tables fixed: a count not under the numerators it holds, a
+  // numerator within [0, count]
+  const floorOf = (i: number) => Math.max(0, ...numerators.map((t) => t.cells[i] as number));
+  const slack: Slack[] = [
+    { up: () => Number.POSITIVE_INFINITY, down: (i) => (counts.cells[i] as number) - floorOf(i) },
+    ...numerators.map((t) => ({
+      up: (i: number) => (counts.cells[i] as number) - (t.cells[i] as number),
+      down: (i: number) => t.cells[i] as number,
+    })),
+  ];
+  const truth = new Map<number, number>();
+  tables.forEach((t, k) => {
+    t.cells.forEach((v, i) => {
+      truth.set(k * n + i, v);
+    });
+  });
   const bound = async (ts: readonly Target[]) => {
     const known = new Map<number, number>();
     const unknowns: number[] = [];
@@ -167,11 +184,27 @@ export async function protectJoint(
           });
       }
     }
-    return boundExpressions(
+    // Only whether each target's interval reaches the threshold matters. A box move (box.ts) settles most
+    // targets without a program; for the others the true tables are a known solution, and the solutions
+    // met while bounding one target often settle others.
+    const out: (readonly [number, number])[] = [];
+    const rest: number[] = [];
+    ts.forEach((t, k) => {
+      const table = t.rule === 'count' ? 0 : t.outcome + 1;
+      const mask = table === 0 ? maskC : (maskN[t.outcome] as Uint8Array);
+      const width = boxWidth(counts.dims, mask, t.cell, slack[table] as Slack);
+      if (width >= threshold) out[k] = [0, width];
+      else rest.push(k);
+    });
+    const solved = await boundExpressions(
       { equations: order, known, unknowns },
-      ts.map((t) => t.expression),
-      opts,
+      rest.map((k) => (ts[k] as Target).expression),
+      { ...opts, atLeast: threshold, point: truth },
     );
+    rest.forEach((k, j) => {
+      out[k] = solved[j] as readonly [number, number];
+    });
+    return out;
   };
 
   closeLines();

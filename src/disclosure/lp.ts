@@ -45,6 +45,17 @@ export interface AuditOptions {
   readonly integer?: boolean;
 }
 
+export interface WidthOptions {
+  /**
+   * Stop bounding an expression once two solutions are known where its values differ by at least this
+   * much: the interval returned is then the span of those values, inside the true interval (enough to
+   * decide that a target is protected, not its exact bounds). Default: exact intervals.
+   */
+  readonly atLeast?: number;
+  /** a point known to satisfy the system (e.g. the true table): a free solution for `atLeast` */
+  readonly point?: ReadonlyMap<number, number>;
+}
+
 let loading: Promise<Highs> | undefined;
 
 /** The HiGHS WebAssembly instance, loaded once per process. */
@@ -191,7 +202,7 @@ function lpBody(
 export async function boundExpressions(
   system: LinearSystem,
   expressions: readonly Expression[],
-  opts: AuditOptions = {},
+  opts: AuditOptions & WidthOptions = {},
 ): Promise<Interval[]> {
   const integer = opts.integer ?? false;
   const unknown = new Set<number>();
@@ -232,10 +243,9 @@ export async function boundExpressions(
     return b;
   };
   const highs = await highsSolver();
-  // the values each unknown took in solutions so far, per LP body (the lowest seen per expression key)
+  // the solutions met so far, per LP body (components), as values of its variables
   const solutions = new Map<string, Map<string, number>[]>();
-  const out: Interval[] = [];
-  for (const ex of expressions) {
+  const prepared = expressions.map((ex) => {
     let constant = 0;
     const coefs = new Map<number, number>();
     for (const [id, coef] of ex.terms) {
@@ -245,20 +255,73 @@ export async function boundExpressions(
       else throw new RangeError('an expression uses a quantity that is neither known nor unknown');
     }
     const terms = [...coefs].filter(([, c]) => c !== 0);
+    const roots = [...new Set(terms.map(([id]) => root.get(id) as number))].sort((a, b) => a - b);
+    return { ex, constant, terms, roots, key: roots.join(',') };
+  });
+  if (opts.atLeast !== undefined) {
+    // Two sweeps per group of expressions over the same components — maximise, then minimise, their sum
+    // — give solutions where many of them sit at an extreme at once: most are then settled by `atLeast`
+    // without programs of their own.
+    const groups = new Map<string, (typeof prepared)[number][]>();
+    for (const p of prepared) {
+      if (p.terms.length === 0) continue;
+      const g = groups.get(p.key) ?? [];
+      groups.set(p.key, g);
+      g.push(p);
+    }
+    for (const [key, g] of groups) {
+      if (g.length < 3) continue;
+      const { body, names } = bodyOf(g[0]?.roots ?? []);
+      const sum = new Map<number, number>();
+      for (const p of g) for (const [id, c] of p.terms) sum.set(id, (sum.get(id) ?? 0) + c);
+      const terms = [...sum].filter(([, c]) => c !== 0);
+      if (terms.length === 0) continue;
+      const objective = terms.map(([id, c], k) => term(c, names.get(id) as string, k === 0)).join(' ');
+      const seen = solutions.get(key) ?? [];
+      solutions.set(key, seen);
+      for (const sense of ['Maximize', 'Minimize']) {
+        const r = optimise(highs, `${sense}\n obj: ${objective}\n${body}`, integer);
+        if (r.primal.size > 0) seen.push(r.primal);
+      }
+    }
+  }
+  const out: Interval[] = [];
+  for (const { ex, constant, terms, roots, key } of prepared) {
     if (terms.length === 0) {
       out.push([constant, constant]);
       continue;
     }
-    const roots = [...new Set(terms.map(([id]) => root.get(id) as number))].sort((a, b) => a - b);
-    const key = roots.join(',');
     const { body, names } = bodyOf(roots);
     const objective = terms.map(([id, c], k) => term(c, names.get(id) as string, k === 0)).join(' ');
     const valueAt = (primal: ReadonlyMap<string, number>) =>
       terms.reduce((s, [id, c]) => s + c * (primal.get(names.get(id) as string) ?? 0), constant);
     const seen = solutions.get(key) ?? [];
     solutions.set(key, seen);
+    // the values it takes in the solutions seen so far in these components, and at the known point
+    const known: number[] = seen.map(valueAt);
+    if (opts.point) {
+      const v = terms.reduce((acc, [id, c]) => acc + c * (opts.point?.get(id) ?? Number.NaN), constant);
+      if (Number.isFinite(v)) known.push(v);
+    }
+    const atLeast = opts.atLeast;
+    const spans = (lo: number, hi: number) =>
+      atLeast !== undefined && hi - lo >= atLeast - tolerance(atLeast);
+    const inward = (lo: number, hi: number): Interval => [
+      Math.ceil(lo - tolerance(lo)),
+      Number.isFinite(hi) ? Math.floor(hi + tolerance(hi)) : hi,
+    ];
+    const lowKnown = Math.min(...known);
+    if (spans(lowKnown, Math.max(...known))) {
+      out.push(inward(lowKnown, Math.max(...known)));
+      continue;
+    }
     const max = optimise(highs, `Maximize\n obj: ${objective}\n${body}`, integer);
     if (max.primal.size > 0) seen.push(max.primal);
+    const hiValue = max.value + constant;
+    if (spans(lowKnown, hiValue)) {
+      out.push(inward(lowKnown, hiValue));
+      continue;
+    }
     let lo: number;
     const floor = ex.floor;
     if (floor !== undefined && seen.some((p) => valueAt(p) <= floor + tolerance(floor))) {
@@ -270,7 +333,6 @@ export async function boundExpressions(
       lo = Math.ceil(v - tolerance(v));
       if (floor !== undefined) lo = Math.max(floor, lo);
     }
-    const hiValue = max.value + constant;
     const hi = Number.isFinite(hiValue) ? Math.floor(hiValue + tolerance(hiValue)) : hiValue;
     out.push([lo, hi]);
   }

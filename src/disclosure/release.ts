@@ -7,7 +7,7 @@
  */
 
 import { noise, type Rng } from './dp.js';
-import { protectJoint } from './joint.js';
+import { type JointProtection, protectJoint } from './joint.js';
 import type { DisclosurePolicy } from './policy.js';
 import { roundToBase } from './rounding.js';
 import { type Table, toCoords } from './table.js';
@@ -46,11 +46,15 @@ export interface ReleasedTables {
   readonly noise: string | null;
 }
 
-export async function discloseTables(
-  t: ComputedTables,
-  policy: DisclosurePolicy,
-  rng?: Rng,
-): Promise<ReleasedTables> {
+/** What disclosure control decided for computed tables: the masks, before any rounding or noise. */
+export interface Protected {
+  /** the outcomes released (complete ones), in the order of `joint.numerators` */
+  readonly released: readonly string[];
+  readonly joint: JointProtection;
+}
+
+/** The suppression decision for computed tables (deterministic: the same tables give the same masks). */
+export async function protectTables(t: ComputedTables, policy: DisclosurePolicy): Promise<Protected> {
   const outcomes = Object.keys(t.numerators);
   // a withheld outcome is not released at all, so it takes no part in the protection of the others
   const released = outcomes.filter((o) => !t.incomplete.includes(o));
@@ -58,6 +62,20 @@ export async function discloseTables(
     { counts: t.counts, numerators: released.map((o) => t.numerators[o] as Table) },
     policy.threshold,
   );
+  return { released, joint };
+}
+
+/**
+ * The release of computed tables under a protection: suppressed values left out, rounding or noise on the
+ * others (noise drawn afresh on every call), shares from the released values.
+ */
+export function renderTables(
+  t: ComputedTables,
+  { released, joint }: Protected,
+  policy: DisclosurePolicy,
+  rng?: Rng,
+): ReleasedTables {
+  const outcomes = Object.keys(t.numerators);
   const release = (v: number): number => {
     let x = v;
     if (policy.dp && rng) x = Math.max(0, x + Number(noise(rng, policy.dp.mechanism, policy.dp.perRelease)));
@@ -93,4 +111,13 @@ export async function discloseTables(
     rounding: policy.rounding,
     noise: policy.dp ? policy.dp.mechanism : null,
   };
+}
+
+/** `protectTables` then `renderTables`. */
+export async function discloseTables(
+  t: ComputedTables,
+  policy: DisclosurePolicy,
+  rng?: Rng,
+): Promise<ReleasedTables> {
+  return renderTables(t, await protectTables(t, policy), policy, rng);
 }

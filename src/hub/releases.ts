@@ -9,7 +9,8 @@ import { randomInt } from 'node:crypto';
 import { ZodError } from 'zod';
 import { differencingVerdict } from '../disclosure/differencing.js';
 import { BudgetExhausted, PrivacyBudget, type Rng } from '../disclosure/dp.js';
-import { discloseTables, type ReleasedTables } from '../disclosure/release.js';
+import type { DisclosurePolicy } from '../disclosure/policy.js';
+import { type Protected, protectTables, type ReleasedTables, renderTables } from '../disclosure/release.js';
 import { kaplanMeier, releaseCurve, type SurvivalInput, type SurvivalStep } from '../disclosure/survival.js';
 import { sqlString } from '../extract/sql.js';
 import { appendAudit, audit } from './audit.js';
@@ -21,6 +22,7 @@ import {
   cohortPredicate,
   computeQuery,
   domainOf,
+  type QueryResult,
   QueryV1,
   timeToFirstContract,
   variablesOf,
@@ -54,6 +56,54 @@ async function ensureFacts(store: Store, runId: string): Promise<void> {
     const again = await tx.c.runAndReadAll(`SELECT 1 FROM run_facts WHERE run_id = ${sqlString(runId)}`);
     if (again.getRows().length === 0) await buildFacts(tx.c, runId);
   });
+}
+
+interface Prepared {
+  readonly computed: QueryResult;
+  readonly protection: Protected;
+  readonly curves: Map<string, SurvivalInput[]> | undefined;
+}
+
+/**
+ * Computed tables and their protection, per store, by run, threshold and query: the same query asked
+ * again (by the same or another researcher, in any study with the same threshold) reuses them — they
+ * depend on nothing else — and concurrent identical queries wait for one computation. Internal: what is
+ * cached is never sent; each release still passes its study's checks and gets its own rounding or noise.
+ */
+const prepared = new WeakMap<Store, Map<string, Promise<Prepared>>>();
+const PREPARED_MAX = 64;
+
+function prepare(store: Store, runId: string, q: QueryV1, policy: DisclosurePolicy): Promise<Prepared> {
+  const cache = prepared.get(store) ?? new Map<string, Promise<Prepared>>();
+  prepared.set(store, cache);
+  const key = JSON.stringify([runId, policy.threshold, q]);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit); // most recently used last
+    return hit;
+  }
+  const work = (async (): Promise<Prepared> => {
+    const conn = await store.connect();
+    try {
+      const invalid = (e: unknown) => {
+        if (e instanceof ZodError)
+          throw new ProblemError('validation-failed', 'the cohort ends after the data');
+        throw e;
+      };
+      const computed = await computeQuery(conn, 'main', runId, q).catch(invalid);
+      const curves = q.time_to_contract
+        ? await timeToFirstContract(conn, 'main', runId, q).catch(invalid)
+        : undefined;
+      return { computed, protection: await protectTables(computed, policy), curves };
+    } finally {
+      conn.closeSync();
+    }
+  })();
+  cache.set(key, work);
+  work.catch(() => cache.delete(key));
+  while (cache.size > PREPARED_MAX) cache.delete(cache.keys().next().value as string);
+  return work;
 }
 
 export async function answerQuery(
@@ -92,17 +142,8 @@ export async function answerQuery(
       ...new Set(earlier.map((r) => cohortPredicate(QueryV1.parse(JSON.parse(String(r.query)))))),
     ].filter((p) => p !== fresh);
     const conn = await store.connect();
-    let computed: Awaited<ReturnType<typeof computeQuery>>;
     let overlaps: { onlyNew: number; onlyReleased: number }[];
-    let curves: Map<string, SurvivalInput[]> | undefined;
     try {
-      const invalid = (e: unknown) => {
-        if (e instanceof ZodError)
-          throw new ProblemError('validation-failed', 'the cohort ends after the data');
-        throw e;
-      };
-      computed = await computeQuery(conn, 'main', runId, q).catch(invalid);
-      if (q.time_to_contract) curves = await timeToFirstContract(conn, 'main', runId, q).catch(invalid);
       overlaps = await cohortDifferences(conn, 'main', runId, fresh, others);
     } finally {
       conn.closeSync();
@@ -123,7 +164,8 @@ export async function answerQuery(
       }
       spent = budget.spent;
     }
-    const result = await discloseTables(computed, study.policy, cryptoRng);
+    const { computed, protection, curves } = await prepare(store, runId, q, study.policy);
+    const result = renderTables(computed, protection, study.policy, cryptoRng);
     const horizon = q.time_to_contract?.horizon ?? 0;
     const curveOf = (input: readonly SurvivalInput[]) =>
       releaseCurve(kaplanMeier(input, horizon), study.policy.threshold);

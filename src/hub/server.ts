@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { highsSolver } from '../disclosure/lp.js';
 import { TOOL_VERSION } from '../version.js';
 import { loadSecrets, openStore } from './admin.js';
 import { createApp } from './app.js';
@@ -31,6 +32,9 @@ export async function startHub(config: HubConfig, log: Logger = createLogger()):
     log.warn('audit head moved forward after an interrupted commit', { rows: chain.beyondHead });
   const runs = new LinkageRuns(store, log);
   await runs.recover();
+  // the LP solver of disclosure control (WebAssembly, a few hundred ms to compile): loaded before the
+  // first query rather than during it
+  void highsSolver().catch(() => undefined);
   const app = createApp({ store, config, secrets, log, version: TOOL_VERSION, runs });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.listen.port, hostname: config.listen.host }, () =>
