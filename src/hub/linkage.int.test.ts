@@ -419,6 +419,9 @@ describe('researchers at the command line, and the privacy budget', () => {
     expect(stdout.split('\n')[0]).toMatch(/^quarter\s+cohort\s+employed_12m \(share\)/);
     expect(stdout).toMatch(/^total\s+\d+/m);
     expect(stdout).toMatch(/suppressed \(\d+ of \d+ values\)/);
+    // and the HTML page beside the query file, with the chart of the shares
+    const html = await readFile(join(h.dir, 'query.html'), 'utf8');
+    expect(html).toMatch(/<svg [^>]*aria-label="employed: share of the cohort"/);
   });
 
   it('a study with differential privacy spends its budget and then refuses', async () => {

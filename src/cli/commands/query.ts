@@ -1,20 +1,17 @@
 /**
- * `ldh-link query --hub URL --token-file FILE --study ID --file query.json [--format table|csv|json]` —
- * a researcher's query: submitted, answered through disclosure control, printed as a readable table
- * with suppressed cells marked and a legend (or as CSV / JSON).
+ * `ldh-link query --hub URL --token-file FILE --study ID --file query.json [--format table|csv|json]
+ * [--html FILE]` — a researcher's query: submitted, answered through disclosure control, printed as a
+ * readable table with suppressed values marked and a legend (or as CSV / JSON), and written as an HTML
+ * page with the charts (release-html.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { LdhError } from '../../core/errors.js';
-import type { ReleasedTables } from '../../disclosure/release.js';
 import { readTokenFile } from '../../producer/upload.js';
 import { guarded } from '../guard.js';
+import { type ReleaseDocument, renderReleaseHtml } from '../release-html.js';
 
-interface Release {
-  id: string;
-  study: string;
-  result: ReleasedTables;
-}
+type Release = ReleaseDocument;
 
 /** The release as an aligned text table: `…` for a suppressed cell, `n/a` for a withheld outcome. */
 export function formatRelease(r: Release): string {
@@ -69,9 +66,20 @@ export const queryCommand = defineCommand({
     study: { type: 'string', required: true, description: 'study id' },
     file: { type: 'string', required: true, description: 'the query (JSON)' },
     format: { type: 'string', default: 'table', description: 'table | csv | json' },
+    html: {
+      type: 'string',
+      description: 'where to write the HTML page with the charts (default: the query file with .html)',
+    },
   },
   run: guarded(
-    async (a: { hub: string; 'token-file': string; study: string; file: string; format: string }) => {
+    async (a: {
+      hub: string;
+      'token-file': string;
+      study: string;
+      file: string;
+      format: string;
+      html?: string | undefined;
+    }) => {
       if (!['table', 'csv', 'json'].includes(a.format))
         throw new LdhError('USAGE', '--format must be table, csv or json');
       const token = await readTokenFile(a['token-file']);
@@ -108,6 +116,9 @@ export const queryCommand = defineCommand({
           `the hub refused the query (HTTP ${r.status} ${body.code ?? ''}): ${body.detail ?? body.title ?? ''}`,
         );
       }
+      const page = a.html ?? `${a.file.replace(/\.json$/i, '')}.html`;
+      await writeFile(page, renderReleaseHtml(body));
+      process.stderr.write(`HTML page with the charts: ${page}\n`);
       if (a.format === 'json') process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       else if (a.format === 'csv') {
         const csv = await call(
