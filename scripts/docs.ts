@@ -56,6 +56,7 @@ import { NAME_PLACEHOLDERS } from '../src/core/text.js';
 import { DEFAULT_THRESHOLD, THRESHOLD_FLOOR } from '../src/disclosure/policy.js';
 import { BUNDLE_FILES, MEDIA_SEALED, MEDIA_TAR } from '../src/extract/bundle-pack.js';
 import { AUDIT_ACTIONS } from '../src/hub/audit.js';
+import { DOMAINS, OUTCOME_BITS, OUTCOME_KINDS } from '../src/hub/facts.js';
 import { settingRows } from '../src/hub/config.js';
 import { MIGRATIONS } from '../src/hub/migrations.js';
 import { PROBLEMS } from '../src/hub/problems.js';
@@ -624,6 +625,21 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           ],
         ],
       ),
+    'query-outcomes': () =>
+      table(
+        lang,
+        ['outcome kind', 'holds in month t + k when there is'],
+        OUTCOME_KINDS.map((k) => [code(k), tr(lang, OUTCOME_BITS[k].definition)]),
+      ),
+    'query-breakdowns': () =>
+      table(
+        lang,
+        ['breakdown', 'categories'],
+        [
+          [code('quarter'), tr(lang, 'the quarters of the cohort range, `YYYY-Qn`')],
+          ...Object.entries(DOMAINS).map(([v, cats]) => [code(v), cats.map(code).join(', ')]),
+        ],
+      ),
     'hub-audit-actions': () =>
       table(
         lang,
@@ -661,6 +677,8 @@ const HUB_BLOCKS = [
   'hub-config',
   'hub-audit-actions',
   'disclosure-policy',
+  'query-outcomes',
+  'query-breakdowns',
 ];
 /** Blocks that only the CNIL dossier holds. */
 const DOSSIER_ONLY_BLOCKS = ['identity-dictionary', 'data-dictionary', 'hub-storage'];
