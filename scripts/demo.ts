@@ -2,8 +2,8 @@
  * `npm run demo`: ldh-link end to end on embedded defaults — a small synthetic population (three
  * producers' raw files), a linkage key, a hub (secrets, DuckDB file, pinned producers, tokens), then for
  * each producer `pseudonymise --seal-to`, `verify`, `inspect` and `upload` to the hub running in the
- * background, a linkage run with its quality report, and finally the hub's view of what it received and
- * the audit-chain check. Every step is a
+ * background, a linkage run with its quality report, a study and two researcher queries (tables printed,
+ * HTML pages with the charts), and finally the audit-chain check. Every step is a
  * real `ldh-link` process, printed as the command a user would type. Outputs go to out/demo/ (git-ignored).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -170,7 +170,7 @@ const study = await fetch(`${url}/v1/studies`, {
   body: JSON.stringify({
     id: STUDY,
     purpose: 'Return to employment and RSA after the opening of an unemployment right (demo)',
-    breakdowns: ['quarter', 'sex', 'age_band'],
+    breakdowns: ['quarter', 'sex', 'age_band', 'prev_contract'],
     period: { from: '2019-Q1', to: '2024-Q4' },
   }),
 });
@@ -186,18 +186,27 @@ const queries = [
       outcomes: [
         { kind: 'employed', k: 6 },
         { kind: 'employed', k: 12 },
+        { kind: 'employed_cdi', k: 12 },
         { kind: 'rsa', k: 12 },
+        { kind: 'pe_registered', k: 12 },
       ],
       breakdowns: ['quarter'],
+      time_to_contract: { horizon: 18 },
     },
   },
   {
-    file: 'query-by-age-and-sex.json',
+    file: 'query-women-by-age.json',
     query: {
       version: 1,
-      cohort: { are_opening: { from: '2019-Q1', to: '2024-Q1' } },
-      outcomes: [{ kind: 'employed', k: 12 }],
-      breakdowns: ['age_band', 'sex'],
+      cohort: { are_opening: { from: '2019-Q1', to: '2024-Q1' }, filters: { sex: ['2'] } },
+      outcomes: [
+        { kind: 'employed', k: 6 },
+        { kind: 'employed', k: 12 },
+        { kind: 'employed', k: 18 },
+        { kind: 'ppa', k: 12 },
+      ],
+      breakdowns: ['age_band'],
+      time_to_contract: { horizon: 24, by: 'age_band' },
     },
   },
 ];
@@ -238,5 +247,5 @@ Done. Everything is under ${rel(out)}/:
                     rejects.csv, record-map.csv → stay with the producer
   hub/              hub.json, secrets/ (0600), hub.duckdb (re-keyed identities, events, persons, audit log),
                     hub.log, linkage-report.html (the quality report: aggregates only)
-  query-*.json      the researcher's two queries (their answers are printed above)
+  query-*.json      the researcher's two queries; query-*.html the released tables with their charts
 `);
