@@ -275,9 +275,12 @@ function attributeBehaviour(source: Source, name: string): { empty: string | nul
 }
 
 /** The hub's code that computes researchers' tables (which attributes it reads). */
-const QUERY_CODE = ['../src/hub/query.ts', '../src/hub/cohort.ts', '../src/hub/releases.ts'].map((p) =>
-  readFileSync(new URL(p, import.meta.url), 'utf8'),
-);
+const QUERY_CODE = [
+  '../src/hub/facts.ts',
+  '../src/hub/query.ts',
+  '../src/hub/cohort.ts',
+  '../src/hub/releases.ts',
+].map((p) => readFileSync(new URL(p, import.meta.url), 'utf8'));
 
 function dataDictionary(lang: Lang): string {
   return SOURCES.map((s) =>
