@@ -53,6 +53,11 @@ export const PROBLEMS = {
     status: 422,
     title: 'The cohort differs from an already released one by fewer persons than the threshold',
   },
+  'combination-refused': {
+    status: 422,
+    title:
+      'Combined with the tables already released for the same cohort in the study, this release would reveal a suppressed value',
+  },
   'budget-exhausted': { status: 422, title: 'The study’s privacy budget is spent' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

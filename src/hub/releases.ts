@@ -7,28 +7,34 @@
  */
 import { randomInt } from 'node:crypto';
 import { ZodError } from 'zod';
+import { auditCombined, type ReleasedQuery } from '../disclosure/combined.js';
 import { differencingVerdict } from '../disclosure/differencing.js';
 import { BudgetExhausted, PrivacyBudget, type Rng } from '../disclosure/dp.js';
 import type { DisclosurePolicy } from '../disclosure/policy.js';
 import { type Protected, protectTables, type ReleasedTables, renderTables } from '../disclosure/release.js';
 import { kaplanMeier, releaseCurve, type SurvivalInput, type SurvivalStep } from '../disclosure/survival.js';
+import type { Table } from '../disclosure/table.js';
 import { sqlString } from '../extract/sql.js';
 import { appendAudit, audit } from './audit.js';
 import { buildFacts } from './facts.js';
 import type { LinkageRuns } from './linkage-runs.js';
 import { ProblemError } from './problems.js';
 import {
+  BREAKDOWNS,
   cohortDifferences,
   cohortPredicate,
   computeQuery,
   domainOf,
+  MAX_BREAKDOWNS,
+  MAX_OUTCOMES,
+  outcomeName,
   type QueryResult,
   QueryV1,
   timeToFirstContract,
   variablesOf,
 } from './query.js';
 import type { Store } from './store.js';
-import type { Study } from './studies.js';
+import { getStudy, type Study } from './studies.js';
 
 export interface Release {
   readonly id: string;
@@ -106,13 +112,136 @@ function prepare(store: Store, runId: string, q: QueryV1, policy: DisclosurePoli
   return work;
 }
 
-export async function answerQuery(
+/** A release's masks as stored (older releases carry no per-outcome flag: a count hides its outcomes). */
+function storedMasks(
+  r: ReleasedTables,
+  names: readonly string[],
+): { count: Uint8Array; outcome: Uint8Array[] } {
+  return {
+    count: Uint8Array.from(r.cells, (c) => (c.count === null ? 1 : 0)),
+    outcome: names.map((o) =>
+      Uint8Array.from(r.cells, (c) => (c.count === null || c.outcomes[o]?.suppressed ? 1 : 0)),
+    ),
+  };
+}
+
+/** Above this many cube values (cells × (1 + outcomes)), a combination is refused rather than audited. */
+export const COMBINED_AUDIT_MAX = 40_000;
+
+/**
+ * The new release audited together with the releases of the study with the same cohort (same run, same
+ * definition): their tables are margins of one cube (disclosure/combined.ts). Releases that asked the
+ * same breakdowns and outcomes add nothing to each other and are counted once. Studies with rounding or
+ * noise are not audited this way: their released values are not the exact margins.
+ */
+async function auditWithEarlier(
+  store: Store,
+  runId: string,
+  study: Study,
+  q: QueryV1,
+  fresh: { computed: QueryResult; protection: Protected },
+): Promise<{ exposed: number; targets: number }> {
+  const rows = await store.read(
+    'SELECT query, result FROM releases WHERE study = $s AND run_id = $r ORDER BY created_at',
+    { s: study.id, r: runId },
+  );
+  const predicate = cohortPredicate(q);
+  const signature = (x: QueryV1) => JSON.stringify([x.breakdowns, x.outcomes]);
+  const seen = new Set([signature(q)]);
+  const earlier: { query: QueryV1; result: ReleasedTables }[] = [];
+  for (const r of rows) {
+    const query = QueryV1.parse(JSON.parse(String(r.query)));
+    if (cohortPredicate(query) !== predicate || seen.has(signature(query))) continue;
+    seen.add(signature(query));
+    earlier.push({ query, result: JSON.parse(String(r.result)) as ReleasedTables });
+  }
+  if (earlier.length === 0) return { exposed: 0, targets: 0 };
+  const vars = BREAKDOWNS.filter((b) =>
+    [q, ...earlier.map((e) => e.query)].some((x) => x.breakdowns.includes(b)),
+  );
+  const dims = vars.map((v) => domainOf(q, v).length);
+  const names = new Set([q, ...earlier.map((e) => e.query)].flatMap((x) => x.outcomes.map(outcomeName)));
+  if (dims.reduce((p, n) => p * (n + 1), 1) * (1 + names.size) > COMBINED_AUDIT_MAX) {
+    return { exposed: 1, targets: 0 };
+  }
+  const toRelease = (
+    query: QueryV1,
+    computed: QueryResult,
+    masks: { count: Uint8Array; outcome: Uint8Array[] },
+    released: readonly string[],
+  ): ReleasedQuery => ({
+    vars: query.breakdowns,
+    counts: computed.counts,
+    countMask: masks.count,
+    numerators: released.map((name, k) => ({
+      name,
+      table: computed.numerators[name] as Table,
+      mask: masks.outcome[k] as Uint8Array,
+    })),
+  });
+  const releases: ReleasedQuery[] = [
+    toRelease(
+      q,
+      fresh.computed,
+      { count: fresh.protection.joint.counts, outcome: [...fresh.protection.joint.numerators] },
+      fresh.protection.released,
+    ),
+  ];
+  for (const e of earlier) {
+    const { computed } = await prepare(store, runId, e.query, study.policy);
+    const released = Object.keys(computed.numerators).filter((o) => !computed.incomplete.includes(o));
+    releases.push(toRelease(e.query, computed, storedMasks(e.result, released), released));
+  }
+  // the true cube, when it is itself a query the language can express: a known solution for the audit
+  let truth: QueryResult | undefined;
+  if (vars.length <= MAX_BREAKDOWNS && names.size <= MAX_OUTCOMES) {
+    const outcomes = [...names].map((n) => {
+      const m = /^(.*)_(\d+)m$/.exec(n) as RegExpExecArray;
+      return { kind: m[1], k: Number(m[2]) };
+    });
+    truth = (
+      await prepare(
+        store,
+        runId,
+        QueryV1.parse({ ...q, outcomes, breakdowns: vars, time_to_contract: undefined }),
+        study.policy,
+      )
+    ).computed;
+  }
+  return auditCombined(vars, dims, releases, study.policy.threshold, truth);
+}
+
+/** One release at a time per study: the checks against earlier releases see every one of them. */
+const studyQueues = new WeakMap<Store, Map<string, Promise<unknown>>>();
+
+export function answerQuery(
   store: Store,
   runs: LinkageRuns,
   study: Study,
   body: unknown,
   actor: string,
 ): Promise<Release> {
+  const queues = studyQueues.get(store) ?? new Map<string, Promise<unknown>>();
+  studyQueues.set(store, queues);
+  const run = () => answerInTurn(store, runs, study, body, actor);
+  const turn = (queues.get(study.id) ?? Promise.resolve()).then(run, run);
+  const settled = turn.catch(() => undefined);
+  queues.set(study.id, settled);
+  void settled.then(() => {
+    if (queues.get(study.id) === settled) queues.delete(study.id);
+  });
+  return turn;
+}
+
+async function answerInTurn(
+  store: Store,
+  runs: LinkageRuns,
+  asked: Study,
+  body: unknown,
+  actor: string,
+): Promise<Release> {
+  // read again in turn: the budget spent by the release before this one counts
+  const study = (await getStudy(store, asked.id)) ?? asked;
   try {
     if (study.closed_at) throw new ProblemError('study-closed');
     const parsed = QueryV1.safeParse(body);
@@ -165,6 +294,10 @@ export async function answerQuery(
       spent = budget.spent;
     }
     const { computed, protection, curves } = await prepare(store, runId, q, study.policy);
+    if (!study.policy.rounding && !study.policy.dp) {
+      const combined = await auditWithEarlier(store, runId, study, q, { computed, protection });
+      if (combined.exposed > 0) throw new ProblemError('combination-refused');
+    }
     const result = renderTables(computed, protection, study.policy, cryptoRng);
     const horizon = q.time_to_contract?.horizon ?? 0;
     const curveOf = (input: readonly SurvivalInput[]) =>
