@@ -142,7 +142,7 @@ async function auditWithEarlier(
   fresh: { computed: QueryResult; protection: Protected },
 ): Promise<{ exposed: number; targets: number }> {
   const rows = await store.read(
-    'SELECT query, result FROM releases WHERE study = $s AND run_id = $r ORDER BY created_at',
+    'SELECT id, query FROM releases WHERE study = $s AND run_id = $r ORDER BY created_at',
     { s: study.id, r: runId },
   );
   const predicate = cohortPredicate(q);
@@ -153,7 +153,8 @@ async function auditWithEarlier(
     const query = QueryV1.parse(JSON.parse(String(r.query)));
     if (cohortPredicate(query) !== predicate || seen.has(signature(query))) continue;
     seen.add(signature(query));
-    earlier.push({ query, result: JSON.parse(String(r.result)) as ReleasedTables });
+    const [stored] = await store.read('SELECT result FROM releases WHERE id = $id', { id: String(r.id) });
+    earlier.push({ query, result: JSON.parse(String(stored?.result)) as ReleasedTables });
   }
   if (earlier.length === 0) return { exposed: 0, targets: 0 };
   const vars = BREAKDOWNS.filter((b) =>
