@@ -56,8 +56,8 @@ import { NAME_PLACEHOLDERS } from '../src/core/text.js';
 import { DEFAULT_THRESHOLD, THRESHOLD_FLOOR } from '../src/disclosure/policy.js';
 import { BUNDLE_FILES, MEDIA_SEALED, MEDIA_TAR } from '../src/extract/bundle-pack.js';
 import { AUDIT_ACTIONS } from '../src/hub/audit.js';
-import { DOMAINS, OUTCOME_BITS, OUTCOME_KINDS } from '../src/hub/facts.js';
 import { settingRows } from '../src/hub/config.js';
+import { DOMAINS, FACT_INPUTS, OUTCOME_BITS, OUTCOME_KINDS } from '../src/hub/facts.js';
 import { MIGRATIONS } from '../src/hub/migrations.js';
 import { PROBLEMS } from '../src/hub/problems.js';
 import { ACCESS } from '../src/hub/roles.js';
@@ -274,14 +274,6 @@ function attributeBehaviour(source: Source, name: string): { empty: string | nul
   return { empty: run(''), garbage: run(PROBE_GARBAGE) };
 }
 
-/** The hub's code that computes researchers' tables (which attributes it reads). */
-const QUERY_CODE = [
-  '../src/hub/facts.ts',
-  '../src/hub/query.ts',
-  '../src/hub/cohort.ts',
-  '../src/hub/releases.ts',
-].map((p) => readFileSync(new URL(p, import.meta.url), 'utf8'));
-
 function dataDictionary(lang: Lang): string {
   return SOURCES.map((s) =>
     [
@@ -292,7 +284,7 @@ function dataDictionary(lang: Lang): string {
         ['field', 'minimisation', 'empty value', 'unreadable value', 'read by the hub’s query code'],
         ATTRIBUTES[s].map((a) => {
           const b = attributeBehaviour(s, a.name);
-          const used = QUERY_CODE.some((t) => new RegExp(`\\b${a.name}\\b`).test(t));
+          const used = (FACT_INPUTS[s] as readonly string[]).includes(a.name);
           return [
             code(a.name),
             kindText(lang, a.type, true),

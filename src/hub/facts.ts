@@ -42,6 +42,16 @@ export const OUTCOME_BITS = {
 export type OutcomeKind = keyof typeof OUTCOME_BITS;
 export const OUTCOME_KINDS = Object.keys(OUTCOME_BITS) as OutcomeKind[];
 
+/**
+ * The event fields the facts read, per source (every other event field is stored but read by no query).
+ * A test checks this list against the SQL below; the CNIL dossier's data dictionary is generated from it.
+ */
+export const FACT_INPUTS = {
+  pe: ['are_open_date', 'residence_dept', 'are_daily_allowance', 'reg_start', 'reg_end'],
+  dsn: ['contract_start', 'contract_end', 'contract_type'],
+  cnaf: ['benefit_month', 'benefit'],
+} as const satisfies Record<'pe' | 'dsn' | 'cnaf', readonly string[]>;
+
 export const SEX_CATEGORIES = ['1', '2', 'unknown'] as const;
 export const AGE_BANDS = ['<25', '25-34', '35-44', '45-54', '55+', 'unknown'] as const;
 export const CONTRACT_CATEGORIES = ['cdi', 'cdd', 'interim', 'apprenticeship', 'other', 'none'] as const;

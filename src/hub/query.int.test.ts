@@ -3,14 +3,16 @@
  * linkage run): the tables equal the ARE cohort by quarter computed from the same run and the ground-truth
  * statistics; margins add up; invalid queries are refused with a zod error.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ATTRIBUTES, SOURCES } from '../core/fields.js';
 import { checkTable, type Table, toIndex } from '../disclosure/table.js';
 import { areCohortByQuarter, type QuarterCell } from './cohort.js';
-import { OUTCOME_KINDS } from './facts.js';
+import { buildFacts, FACT_INPUTS, OUTCOME_KINDS } from './facts.js';
 import { cohortDifferences, cohortPredicate, computeQuery, factsEnd, QueryV1 } from './query.js';
 import { hubApi, sampleHub, type TestHub, waitForRun } from './test-hub.js';
 
@@ -249,6 +251,47 @@ describe('computeQuery', () => {
     await expect(computeQuery(conn, 'hub', runId, query('2025-Q1', '2026-Q1', []))).rejects.toBeInstanceOf(
       z.ZodError,
     );
+  });
+});
+
+describe('the event fields the cohort facts read', () => {
+  it('are exactly FACT_INPUTS: blanking any other field changes nothing, blanking one of them changes the facts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ldh-facts-'));
+    const file = join(dir, 'hub.duckdb');
+    await copyFile(h.config.database, file);
+    const db = await DuckDBInstance.create(file);
+    const c = await db.connect();
+    const digest = async () => {
+      await buildFacts(c, runId);
+      const r = await c.runAndReadAll(
+        `SELECT md5(string_agg(CAST(f AS VARCHAR), '|' ORDER BY person, q)) FROM (
+           SELECT person, q, f FROM cohort_facts f WHERE run_id = '${runId}')`,
+      );
+      return String(r.getRows()[0]?.[0]);
+    };
+    try {
+      const before = await digest();
+      for (const source of SOURCES) {
+        const others = ATTRIBUTES[source]
+          .map((a) => a.name)
+          .filter((n) => !(FACT_INPUTS[source] as readonly string[]).includes(n));
+        if (others.length > 0)
+          await c.run(`UPDATE events_${source} SET ${others.map((n) => `${n} = NULL`).join(', ')}`);
+      }
+      expect(await digest()).toBe(before);
+      for (const source of SOURCES) {
+        for (const field of FACT_INPUTS[source]) {
+          await c.run('BEGIN');
+          await c.run(`UPDATE events_${source} SET ${field} = NULL`);
+          expect(await digest(), `${source}.${field}`).not.toBe(before);
+          await c.run('ROLLBACK');
+        }
+      }
+    } finally {
+      c.closeSync();
+      db.closeSync();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
