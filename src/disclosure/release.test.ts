@@ -72,4 +72,46 @@ describe('disclosing computed tables', () => {
     expect(total?.outcomes.rsa_12m).toEqual({ count: null, share: null, suppressed: false });
     expect(r.withheld).toEqual(['rsa_12m']);
   });
+
+  it('with noise, draws the interior cells only: margins are their sums, numerators stay within their counts', async () => {
+    let state = 12345n;
+    const rng = (n: bigint) => {
+      state = (state * 6364136223846793005n + 1442695040888963407n) % (1n << 64n);
+      return (state >> 16n) % n;
+    };
+    const big = buildTable([2, 3], [400, 350, 500, 300, 450, 600]);
+    const num = buildTable([2, 3], [200, 150, 260, 100, 300, 310]);
+    const policy = DisclosurePolicy.parse({
+      dp: { mechanism: 'discrete-laplace', budget: 2, perRelease: 1 },
+    });
+    const r = await discloseTables(
+      {
+        dims: [
+          { name: 'a', categories: ['x', 'y'] },
+          { name: 'b', categories: ['p', 'q', 'r'] },
+        ],
+        counts: big,
+        numerators: { e: num },
+        incomplete: [],
+      },
+      policy,
+      rng,
+    );
+    const at = (a: string, b: string) => r.cells.find((c) => c.coords[0] === a && c.coords[1] === b);
+    const sum = (xs: (number | null | undefined)[]) => xs.reduce<number>((s, x) => s + (x ?? Number.NaN), 0);
+    let moved = 0;
+    for (const a of ['x', 'y']) {
+      expect(at(a, 'total')?.count).toBe(sum(['p', 'q', 'r'].map((b) => at(a, b)?.count)));
+      expect(at(a, 'total')?.outcomes.e?.count).toBe(
+        sum(['p', 'q', 'r'].map((b) => at(a, b)?.outcomes.e?.count)),
+      );
+      for (const b of ['p', 'q', 'r']) {
+        const c = at(a, b);
+        expect(c?.outcomes.e?.count as number).toBeLessThanOrEqual(c?.count as number);
+        if (c?.count !== big.cells[r.cells.indexOf(c as (typeof r.cells)[number])]) moved++;
+      }
+    }
+    expect(at('total', 'total')?.count).toBe(sum(['x', 'y'].map((a) => at(a, 'total')?.count)));
+    expect(moved).toBeGreaterThan(0); // noise was drawn
+  });
 });

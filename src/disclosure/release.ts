@@ -10,7 +10,7 @@ import { noise, type Rng } from './dp.js';
 import { type JointProtection, protectJoint } from './joint.js';
 import type { DisclosurePolicy } from './policy.js';
 import { roundToBase } from './rounding.js';
-import { type Table, toCoords } from './table.js';
+import { buildTable, type Table, toCoords } from './table.js';
 
 export interface ComputedTables {
   readonly dims: readonly { readonly name: string; readonly categories: readonly string[] }[];
@@ -76,24 +76,29 @@ export function renderTables(
   rng?: Rng,
 ): ReleasedTables {
   const outcomes = Object.keys(t.numerators);
-  const release = (v: number): number => {
-    let x = v;
-    if (policy.dp && rng) x = Math.max(0, x + Number(noise(rng, policy.dp.mechanism, policy.dp.perRelease)));
+  // With noise, only the interior cells are drawn — a count and its clipped numerators — and the margins
+  // are their sums: a value is never released twice with independent noise (averaging the copies would
+  // cancel it), and the tables stay additive. Rounding, if any, applies to what is released.
+  const noisy = policy.dp && rng ? noisyTables(t, released, policy.dp, rng) : undefined;
+  const value = (table: Table, name: string | null, i: number): number => {
+    let x = noisy
+      ? ((name === null ? noisy.counts : (noisy.numerators[name] as Table)).cells[i] as number)
+      : (table.cells[i] as number);
     if (policy.rounding) x = roundToBase(x, policy.rounding);
     return x;
   };
   const sizes = t.counts.dims;
-  const cells: ReleasedCell[] = t.counts.cells.map((count, i) => {
+  const cells: ReleasedCell[] = t.counts.cells.map((_, i) => {
     const coords = toCoords(sizes, i).map((c, d) =>
       c === sizes[d] ? 'total' : (t.dims[d]?.categories[c] ?? '?'),
     );
     const hidden = joint.counts[i] === 1;
-    const n = hidden ? null : release(count);
+    const n = hidden ? null : value(t.counts, null, i);
     const out: Record<string, ReleasedValue> = {};
     for (const o of outcomes) {
       const r = released.indexOf(o);
       const suppressed = r >= 0 && (joint.numerators[r] as Uint8Array)[i] === 1;
-      const k = r < 0 || suppressed ? null : release((t.numerators[o] as Table).cells[i] as number);
+      const k = r < 0 || suppressed ? null : value(t.numerators[o] as Table, o, i);
       out[o] = {
         count: k,
         share: k === null || n === null || n === 0 ? null : Math.round((k / n) * 1e4) / 1e4,
@@ -120,4 +125,42 @@ export async function discloseTables(
   rng?: Rng,
 ): Promise<ReleasedTables> {
   return renderTables(t, await protectTables(t, policy), policy, rng);
+}
+
+/** Interior cells with noise (counts ≥ 0, numerators within [0, count]), margins summed from them. */
+function noisyTables(
+  t: ComputedTables,
+  released: readonly string[],
+  dp: NonNullable<DisclosurePolicy['dp']>,
+  rng: Rng,
+): { counts: Table; numerators: Record<string, Table> } {
+  const dims = t.counts.dims;
+  const interior = dims.reduce((p, n) => p * n, 1);
+  const sizes = dims.map((n) => n + 1);
+  // interior cell j (row-major over dims) → its index among the cells with margins
+  const at = (j: number): number => {
+    let rest = j;
+    let index = 0;
+    let stride = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      const n = dims[d] as number;
+      index += (rest % n) * stride;
+      rest = Math.floor(rest / n);
+      stride *= sizes[d] as number;
+    }
+    return index;
+  };
+  const draw = () => Number(noise(rng, dp.mechanism, dp.perRelease));
+  const counts = Array.from({ length: interior }, (_, j) =>
+    Math.max(0, (t.counts.cells[at(j)] as number) + draw()),
+  );
+  const numerators: Record<string, Table> = {};
+  for (const o of released) {
+    const table = t.numerators[o] as Table;
+    const cells = Array.from({ length: interior }, (_, j) =>
+      Math.min(counts[j] as number, Math.max(0, (table.cells[at(j)] as number) + draw())),
+    );
+    numerators[o] = buildTable(dims, cells);
+  }
+  return { counts: buildTable(dims, counts), numerators };
 }

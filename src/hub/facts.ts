@@ -6,7 +6,8 @@
  * instead of joins over every event. Internal: never released (person ids stay in the hub).
  *
  * Columns: `person`, `q` (quarter index year · 4 + quarter − 1), `t` (month index year · 12 + month − 1),
- * the breakdown variables (`sex`, `age_band`, `region`, `allowance_band`, `prev_contract`, each with an
+ * the breakdown variables (`sex`, `age_band`, `region`, `allowance_band`, `prev_contract` — the contract
+ * started last before t, ties broken by end then type so that row order never matters —, each with an
  * `unknown` or `none` category), one bit mask per horizon k (`o3`… `o24`: bit j set when outcome kind j
  * holds in month t + k — see `OUTCOME_BITS`), and `first_contract`, the months from t to the first DSN
  * contract starting at or after t (NULL: none in the data). `run_facts` records the run's last month of
@@ -162,7 +163,9 @@ export async function buildFacts(conn: DuckDBConnection, runId: string): Promise
      od AS (
        SELECT c.row, ${hs.map((k) => `${horizonBits(k, 'dsn')} AS o${k}`).join(', ')},
               min(d.s) FILTER (WHERE d.s >= c.t) - any_value(c.t) AS first_contract,
-              arg_max(d.type, d.s) FILTER (WHERE d.s < c.t) AS prev_contract
+              -- the latest start before t; ties broken by end (open last), then type: never by row order
+              (max(struct_pack(s := d.s, e := coalesce(d.e, 1000000), t := d.type)) FILTER (WHERE d.s < c.t)).t
+                AS prev_contract
        FROM c JOIN dsn d ON d.person = c.person GROUP BY c.row),
      oc AS (
        SELECT c.row, ${hs.map((k) => `${horizonBits(k, 'cnaf')} AS o${k}`).join(', ')}

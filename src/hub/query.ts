@@ -322,3 +322,34 @@ export async function cohortDifferences(
   const row = r.getRows()[0] ?? [];
   return earlier.map((_, i) => ({ onlyNew: Number(row[2 * i]), onlyReleased: Number(row[2 * i + 1]) }));
 }
+
+/**
+ * The differencing guard at the level of cells: the rows (person × quarter) in exactly one of two cohorts,
+ * counted in every cell both releases could show — every grouping of the breakdowns they share, down to
+ * the whole cohort. A count between 1 and `threshold − 1` means two released cells of the same definition
+ * would differ by a few rows: subtracting them tells about those persons. Returns the smallest such count
+ * (0: none).
+ */
+export async function smallestCellDifference(
+  conn: DuckDBConnection,
+  db: string,
+  runId: string,
+  fresh: QueryV1,
+  earlier: QueryV1,
+  threshold: number,
+): Promise<number> {
+  const shared = fresh.breakdowns
+    .filter((b) => earlier.breakdowns.includes(b))
+    .map((b) => (b === 'quarter' ? 'q' : b));
+  const sets: string[][] = [[]];
+  for (const col of shared) for (const set of [...sets]) sets.push([...set, col]);
+  const r = await conn.runAndReadAll(
+    `SELECT min(n) FROM (
+       SELECT count(*) AS n FROM ${db}.cohort_facts
+       WHERE run_id = ${sqlString(runId)} AND ((${cohortPredicate(fresh)}) <> (${cohortPredicate(earlier)}))
+       GROUP BY GROUPING SETS (${sets.map((set) => `(${set.join(', ')})`).join(', ')}))
+     WHERE n BETWEEN 1 AND ${Math.max(0, Math.floor(threshold) - 1)}`,
+  );
+  const v = r.getRows()[0]?.[0];
+  return v === null || v === undefined ? 0 : Number(v);
+}

@@ -30,6 +30,7 @@ import {
   outcomeName,
   type QueryResult,
   QueryV1,
+  smallestCellDifference,
   timeToFirstContract,
   variablesOf,
 } from './query.js';
@@ -259,22 +260,42 @@ async function answerInTurn(
     ) {
       throw new ProblemError('query-not-allowed');
     }
+    if (q.time_to_contract && (study.policy.rounding || study.policy.dp)) {
+      // a curve's steps carry exact counts (the cohort size at month 0): not in studies that promise
+      // rounded or noisy values
+      throw new ProblemError(
+        'query-not-allowed',
+        'survival curves are not released in studies with rounding or noise',
+      );
+    }
     const runId = await runs.currentRun();
     if (!runId) throw new ProblemError('no-linkage');
     await ensureFacts(store, runId);
-    // the earlier releases of the study over the same run, by their cohort (identical cohorts once)
-    const earlier = await store.read('SELECT query FROM releases WHERE study = $s AND run_id = $r', {
-      s: study.id,
-      r: runId,
-    });
+    // The earlier releases of the study — on any linkage run: their cohorts are re-derived from their
+    // definitions over the current run's facts, so a new run does not reset the guard.
+    const earlier = (await store.read('SELECT query FROM releases WHERE study = $s', { s: study.id })).map(
+      (r) => QueryV1.parse(JSON.parse(String(r.query))),
+    );
     const fresh = cohortPredicate(q);
-    const others = [
-      ...new Set(earlier.map((r) => cohortPredicate(QueryV1.parse(JSON.parse(String(r.query)))))),
-    ].filter((p) => p !== fresh);
+    const others = [...new Set(earlier.map(cohortPredicate))].filter((p) => p !== fresh);
+    // each distinct earlier cohort with the breakdowns it was released by, once
+    const pairs = new Map<string, QueryV1>();
+    for (const e of earlier) {
+      if (cohortPredicate(e) === fresh) continue;
+      pairs.set(JSON.stringify([cohortPredicate(e), [...e.breakdowns].sort()]), e);
+    }
     const conn = await store.connect();
     let overlaps: { onlyNew: number; onlyReleased: number }[];
+    let smallestCell = 0;
     try {
       overlaps = await cohortDifferences(conn, 'main', runId, fresh, others);
+      for (const e of pairs.values()) {
+        const d = await smallestCellDifference(conn, 'main', runId, q, e, study.policy.threshold);
+        if (d > 0) {
+          smallestCell = d;
+          break;
+        }
+      }
     } finally {
       conn.closeSync();
     }
@@ -282,6 +303,7 @@ async function answerInTurn(
       overlaps.map((o, i) => ({ release: String(i), ...o })),
       study.policy.threshold,
     );
+    if (smallestCell > 0) throw new ProblemError('differencing-refused');
     if (!verdict.ok) throw new ProblemError('differencing-refused');
     let spent = study.budget_spent;
     if (study.policy.dp) {
