@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { popcount } from '../core/clk.js';
+import { normaliseIdentity } from '../core/identity.js';
+import { linkageKey } from '../core/keys.js';
+import { Rng } from '../synth/prng.js';
+import {
+  balance,
+  blip,
+  diffuse,
+  diffusionTaps,
+  FieldBloomEncoder,
+  keyedPermutation,
+  saltedByYear,
+  V1,
+  withDiffusion,
+  xorFold,
+} from './encoders.js';
+import { secret } from './test-fixtures.js';
+
+const key = linkageKey(secret(9));
+const bit = (b: Uint8Array, p: number) => ((b[p >>> 3] ?? 0) >>> (7 - (p & 7))) & 1;
+const id = (birth_date: string) =>
+  normaliseIdentity({
+    birth_name: 'Dupont',
+    first_names: 'Jean',
+    birth_date,
+    sex: '1',
+    birth_place: '75056',
+  });
+
+describe('candidate encodings', () => {
+  it('the baseline sets k double-hashed positions per bigram, none for an empty value', () => {
+    const enc = new FieldBloomEncoder(secret(1), { l: 1000, k: 20 });
+    expect(enc.positions('AN')).toHaveLength(20);
+    expect(popcount(enc.encode(''))).toBe(0);
+    const a = enc.encode('ANNA');
+    for (const q of ['_A', 'AN', 'NN', 'NA', 'A_'])
+      for (const p of enc.positions(q)) expect(bit(a, p)).toBe(1);
+  });
+
+  it('salting by birth year changes the name bits only, and nothing when the year is unknown', () => {
+    const v1 = V1.make(key, [], 0);
+    const salted = saltedByYear().make(key, [], 0);
+    const unknown = normaliseIdentity({ birth_name: 'Dupont', first_names: 'Jean', sex: '1' });
+    expect(salted(unknown)).toEqual(v1(unknown));
+    const x = id('1985-07-12');
+    expect(salted(x)).not.toEqual(v1(x));
+    const sexOnly = normaliseIdentity({ sex: '1', birth_date: '1985-07-12' });
+    expect(salted(sexOnly)).toEqual(v1(sexOnly));
+  });
+
+  it('XOR-folds halves, balances to exactly half the bits, flips with BLIP', () => {
+    expect(xorFold(Uint8Array.from([0b1100, 0b1010]))).toEqual(Uint8Array.from([0b0110]));
+    const clk = V1.make(key, [], 0)(id('1985-07-12'));
+    const perm = keyedPermutation(new Rng(1, 2, 3, 4), 2048);
+    expect(new Set(perm).size).toBe(2048);
+    expect(popcount(balance(clk, perm))).toBe(1024);
+    const rng = new Rng(5, 6, 7, 8);
+    expect(blip(clk, 0, rng)).toEqual(clk);
+    expect(blip(clk, 1, rng)).toEqual(clk.map((b) => b ^ 0xff));
+  });
+
+  it('diffusion: each output bit is the XOR of its taps', () => {
+    const clk = V1.make(key, [], 0)(id('1985-07-12'));
+    const taps = diffusionTaps(new Rng(1, 1, 1, 1), 1024, 256, 3);
+    const out = diffuse(clk, taps, 3);
+    expect(out).toHaveLength(32);
+    for (let j = 0; j < 256; j++)
+      expect(bit(out, j)).toBe(
+        bit(clk, taps[3 * j] ?? 0) ^ bit(clk, taps[3 * j + 1] ?? 0) ^ bit(clk, taps[3 * j + 2] ?? 0),
+      );
+    // keyed: another key, other taps
+    const a = withDiffusion(V1, 2, 1024).make(key, [], 0)(id('1985-07-12'));
+    const b = withDiffusion(V1, 2, 1024).make(linkageKey(secret(10)), [], 0)(id('1985-07-12'));
+    expect(a).not.toEqual(b);
+  });
+});
