@@ -6,7 +6,7 @@
  * has no events — under one linkage key; the two extracts are linked by the engine exactly as the hub
  * does (re-keying changes no score), with the threshold chosen automatically unless given. Ground truth
  * comes from the record ids (`rec-1070-org` ↔ `rec-1070-dup-0`) through each producer's record map; it
- * is used only to score the result. FEBRL fields used: given_name, surname, date_of_birth — protocol v1
+ * is used only to score the result. FEBRL fields used: given_name, surname, date_of_birth — protocol v2
  * encodes identity fields only (no address, no social-security number), see bench/README.md. Ends with:
  *   febrl4 precision=<p> recall=<r> f1=<f> threshold=<t>
  */
@@ -49,7 +49,7 @@ function readFebrl(name: string): Record<string, string>[] {
   });
 }
 
-/** FEBRL fields encoded as extra CLK fields (protocol v1 §4.1); `--no-extras` leaves them out. */
+/** FEBRL fields encoded as extra CLK fields (protocol v2 §4.1); `--no-extras` leaves them out. */
 const EXTRAS = values['no-extras']
   ? []
   : ['street_number', 'address_1', 'address_2', 'suburb', 'postcode', 'state', 'soc_sec_id'];

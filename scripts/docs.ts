@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { minimiseAttributes, REJECT_REASONS, RowReject } from '../src/core/attributes.js';
 import { AUDIT_CONTEXT, GENESIS_HASH } from '../src/core/audit-chain.js';
 import { blockingParts } from '../src/core/blocking.js';
+import { DIFFUSION_PURPOSE } from '../src/core/diffusion.js';
 import { clkInput } from '../src/core/encoder.js';
 import { ERROR_CODES } from '../src/core/errors.js';
 import { eventColumns, IDENTITY_COLUMNS } from '../src/core/extract-schema.js';
@@ -34,7 +35,8 @@ import { NIR_CLASS_RULES, NIR_CLASSES, withControlKey } from '../src/core/nir.js
 import {
   BLOCKING_KEY_BYTES,
   BLOCKING_V1,
-  CLK_V1,
+  CLK_V2,
+  clkBits,
   clkParamsWithExtras,
   EXTRA_FIELD_PREFIX,
   EXTRA_NAME,
@@ -89,7 +91,7 @@ function table(lang: Lang, head: readonly string[], rows: readonly (readonly (st
 
 const code = (s: string | number) => `\`${s}\``;
 
-/** The CLK field of an extra field `<name>` (protocol v1 §4.1), as the code builds it. */
+/** The CLK field of an extra field `<name>` (protocol v2 §4.1), as the code builds it. */
 function extraField() {
   const f = clkParamsWithExtras(['<name>']).fields.at(-1);
   if (f === undefined || !f.name.startsWith(EXTRA_FIELD_PREFIX)) throw new Error('no extra CLK field');
@@ -432,8 +434,10 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           [tr(lang, 'NIR pseudonym domain'), code(NIR_DOMAIN)],
           [tr(lang, 'identity-key domain'), code(IDKEY_DOMAIN)],
           [tr(lang, 'signature context'), code(JSON.stringify(SIGNATURE_CONTEXT))],
-          [tr(lang, 'CLK length l (bits)'), CLK_V1.l],
-          [tr(lang, 'bigram padding character'), code(CLK_V1.pad)],
+          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V2.l],
+          [tr(lang, 'bigram padding character'), code(CLK_V2.pad)],
+          [tr(lang, 'diffusion taps per CLK bit'), CLK_V2.diffusion?.taps ?? 0],
+          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V2)],
           [tr(lang, 'blocking key length (bytes)'), BLOCKING_KEY_BYTES],
           [tr(lang, 'rid bits'), RID_BITS],
         ],
@@ -446,7 +450,7 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           [code('nir'), code(`${HKDF_INFO_PREFIX}nir`), tr(lang, 'NIR pseudonym')],
           [code('idkey'), code(`${HKDF_INFO_PREFIX}idkey`), tr(lang, 'secondary identity key')],
           [code('fingerprint'), code(`${HKDF_INFO_PREFIX}fingerprint`), tr(lang, 'key fingerprint')],
-          ...CLK_V1.fields.map((f) => [
+          ...CLK_V2.fields.map((f) => [
             code(`clk/${f.name}`),
             code(`${HKDF_INFO_PREFIX}clk/${f.name}`),
             `${tr(lang, 'CLK field')} ${code(f.name)}`,
@@ -455,6 +459,11 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
             code(`clk/${extraField().name}`),
             code(`${HKDF_INFO_PREFIX}clk/${extraField().name}`),
             `${tr(lang, 'extra CLK field')} (§4.1)`,
+          ],
+          [
+            code(DIFFUSION_PURPOSE),
+            code(`${HKDF_INFO_PREFIX}${DIFFUSION_PURPOSE}`),
+            `${tr(lang, 'CLK diffusion taps')} (§4.2)`,
           ],
           ...BLOCKING_V1.map((p) => [
             code(`block/${p.name}`),
@@ -479,7 +488,7 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
       table(
         lang,
         ['field', 'tokens', 'k (bits per token)', 'content'],
-        CLK_V1.fields.map((f) => [
+        CLK_V2.fields.map((f) => [
           code(f.name),
           f.tokenizer === 'bigrams' ? tr(lang, 'padded bigrams') : tr(lang, 'whole value'),
           f.k,
@@ -503,6 +512,18 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
         ],
       );
     },
+    diffusion: () =>
+      table(
+        lang,
+        ['parameter', 'value'],
+        [
+          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V2.l],
+          [tr(lang, 'taps per CLK bit'), CLK_V2.diffusion?.taps ?? 0],
+          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V2)],
+          [tr(lang, 'subkey purpose'), code(DIFFUSION_PURPOSE)],
+          ['HKDF info', code(`${HKDF_INFO_PREFIX}${DIFFUSION_PURPOSE}`)],
+        ],
+      ),
     blocking: () =>
       table(
         lang,
@@ -685,8 +706,8 @@ const DOSSIER_BLOCKS = [...DOSSIER_ONLY_BLOCKS, 'blocking', 'disclosure-policy']
 
 /** The documents with generated blocks, and the blocks each must hold. */
 export const DOCUMENTS: readonly { path: string; lang: Lang; blocks: readonly string[] }[] = [
-  { path: 'protocols/protocol-v1.md', lang: 'en', blocks: PRODUCER_BLOCKS },
-  { path: 'protocols/protocole-v1.fr.md', lang: 'fr', blocks: PRODUCER_BLOCKS },
+  { path: 'protocols/protocol-v2.md', lang: 'en', blocks: PRODUCER_BLOCKS },
+  { path: 'protocols/protocole-v2.fr.md', lang: 'fr', blocks: PRODUCER_BLOCKS },
   { path: 'protocols/hub-v1.md', lang: 'en', blocks: HUB_BLOCKS },
   { path: 'protocols/hub-v1.fr.md', lang: 'fr', blocks: HUB_BLOCKS },
   { path: 'protocols/dossier.md', lang: 'en', blocks: DOSSIER_BLOCKS },

@@ -1,10 +1,10 @@
 /**
- * Builds the conformance vectors of the hub side of protocol v1 (protocols/test-vectors-hub-v1.json):
+ * Builds the conformance vectors of the hub protocol v1 (protocols/test-vectors-hub-v1.json):
  * re-keying (hub-v1.md §6) and the audit hash chain (§7), under a published TEST hub key. Pure: the
  * file is written by scripts/gen-hub-vectors.ts (`npm run vectors:hub`, i.e.
  * `"vectors:hub": "tsx scripts/gen-hub-vectors.ts"` in package.json); scripts/hub-vectors.test.ts checks
  * that the code still produces exactly the committed file and that every case meets its hand-written
- * expectation, and protocols/reference/ldh_link_v1.py recomputes it independently.
+ * expectation, and protocols/reference/ldh_link_v2.py recomputes it independently.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
@@ -293,7 +293,7 @@ export function buildHubVectors() {
     hex === null ? null : toHex(rekeyPseudonym(key, purpose, fromHex(hex)));
   return {
     description:
-      'Conformance vectors of the hub side of ldh-link protocol v1 (protocols/hub-v1.md §6 re-keying, §7 audit ' +
+      'Conformance vectors of the ldh-link hub protocol v1 (protocols/hub-v1.md §6 re-keying, §7 audit ' +
       'log), under a published TEST hub key (bytes 0x01..0x20; never use it for real data). Every output is ' +
       'what a conforming implementation must produce byte for byte; each tamper case gives the entries as ' +
       'handed to the verifier (in that order), the recorded head (null: none) and what the verifier reports.',

@@ -1,5 +1,5 @@
 /**
- * The inputs of protocols/test-vectors-v1.json, each naming the rule it exercises, with the expected
+ * The inputs of protocols/test-vectors-v2.json, each naming the rule it exercises, with the expected
  * normalised values written by hand (the generator refuses to write vectors that disagree with them).
  * Keyed outputs (pseudonyms, CLKs, blocking keys) are computed by the code under the published test key.
  */
@@ -20,7 +20,7 @@ export interface VectorCase {
   };
   readonly birth_date_format?: DateFormat;
   /**
-   * Extra CLK fields (protocol v1 §4.1), in the order of the mapping's `columns`: the name after `extra/`,
+   * Extra CLK fields (protocol v2 §4.1), in the order of the mapping's `columns`: the name after `extra/`,
    * the raw value and its normalised value written by hand.
    */
   readonly extra?: readonly ExtraFieldCase[];

@@ -1,5 +1,5 @@
 /**
- * Builds the conformance vectors of protocol v1 (protocols/test-vectors-v1.json) from the code, under a
+ * Builds the conformance vectors of protocol v2 (protocols/test-vectors-v2.json) from the code, under a
  * published test key. `npm run vectors` writes the file; src/core/vectors.test.ts checks that the code
  * still produces exactly the committed file, and that each case meets its hand-written expectation.
  */
@@ -8,13 +8,14 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { BlockingKeyer, blockingParts } from '../src/core/blocking.js';
 import { fromHex, toBase64, toHex, utf8 } from '../src/core/bytes.js';
 import { ClkEncoder, popcount, tokenize } from '../src/core/clk.js';
+import { DIFFUSION_PURPOSE, diffusionTaps } from '../src/core/diffusion.js';
 import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
 import { identityToJson, normaliseIdentity } from '../src/core/identity.js';
 import { keyFingerprint, linkageKey, subkey } from '../src/core/keys.js';
-import { signedBytes, signManifest, type UnsignedManifest } from '../src/core/manifest.js';
+import { manifestClk, signedBytes, signManifest, type UnsignedManifest } from '../src/core/manifest.js';
 import {
   BLOCKING_V1,
-  CLK_V1,
+  CLK_V2,
   type ClkParams,
   clkParamsWithExtras,
   EXTRA_FIELD_PREFIX,
@@ -28,7 +29,7 @@ import { VECTOR_CASES, type VectorCase } from './vector-cases.js';
 export const TEST_KEY_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 export const TEST_SIGNING_SEED = 'ldh-link test signing key v1';
 
-/** A case's extra CLK fields (protocol v1 §4.1), normalised by the code, by name in mapping order. */
+/** A case's extra CLK fields (protocol v2 §4.1), normalised by the code, by name in mapping order. */
 function extrasOf(c: VectorCase): Record<string, string> {
   return Object.fromEntries((c.extra ?? []).map((x) => [x.name, normaliseExtra(x.raw)]));
 }
@@ -53,7 +54,15 @@ function extraFieldsJson(params: ClkParams, c: VectorCase, extras: Readonly<Reco
 
 export function buildVectors() {
   const key = linkageKey(fromHex(TEST_KEY_HEX));
-  const clk = new ClkEncoder(key, CLK_V1);
+  const clk = new ClkEncoder(key, CLK_V2);
+  const diffusion = CLK_V2.diffusion;
+  if (diffusion === null) throw new Error('protocol v2 CLKs are diffused');
+  const taps = diffusionTaps(key, CLK_V2.l, diffusion);
+  const tapBytes = new Uint8Array(taps.length * 2);
+  taps.forEach((t, i) => {
+    tapBytes[2 * i] = t >>> 8;
+    tapBytes[2 * i + 1] = t & 0xff;
+  });
   const keyer = new BlockingKeyer(key);
   const extraNames = [...new Set(VECTOR_CASES.flatMap((c) => (c.extra ?? []).map((x) => x.name)))];
   const extraClk = new ClkEncoder(key, clkParamsWithExtras(extraNames));
@@ -61,8 +70,9 @@ export function buildVectors() {
     'nir',
     'idkey',
     'fingerprint',
-    ...CLK_V1.fields.map((f) => `clk/${f.name}`),
+    ...CLK_V2.fields.map((f) => `clk/${f.name}`),
     ...extraNames.map((n) => `clk/${EXTRA_FIELD_PREFIX}${n}`),
+    DIFFUSION_PURPOSE,
     ...BLOCKING_V1.map((p) => `block/${p.name}`),
   ];
   const cases = VECTOR_CASES.map((c) => {
@@ -71,6 +81,7 @@ export function buildVectors() {
     const params = clkParamsWithExtras((c.extra ?? []).map((x) => x.name));
     const extras = extrasOf(c);
     const enc = new IdentityEncoder(key, params).encode(id, extras);
+    const filter = new ClkEncoder(key, params).filter(clkInput(id, extras));
     return {
       name: c.name,
       rule: c.rule,
@@ -81,6 +92,8 @@ export function buildVectors() {
       clk_input: clkInput(id, extras),
       nir_pseudonym: enc.nirPseudonym,
       idkey: enc.idkey,
+      bloom_filter_base64: toBase64(filter),
+      bloom_filter_popcount: popcount(filter),
       clk_base64: toBase64(enc.clk),
       clk_popcount: popcount(enc.clk),
       blocking_parts: blockingParts(id),
@@ -100,11 +113,7 @@ export function buildVectors() {
     key_fingerprint: keyFingerprint(key),
     signing_key_id: keyId(publicKey),
     parameters: {
-      clk: {
-        l: CLK_V1.l,
-        pad: CLK_V1.pad,
-        fields: CLK_V1.fields.map(({ name, tokenizer, k }) => ({ name, tokenizer, k })),
-      },
+      clk: manifestClk(CLK_V2),
       blocking: { passes: BLOCKING_V1.map((p) => p.name), key_bytes: 8 },
       event_date_precision: 'month',
     },
@@ -124,16 +133,25 @@ export function buildVectors() {
   const signed = signManifest(unsigned, secret);
   return {
     description:
-      'Conformance vectors of ldh-link protocol v1. Inputs under a published TEST key (never use it for real data); ' +
+      'Conformance vectors of ldh-link protocol v2. Inputs under a published TEST key (never use it for real data); ' +
       'every output is what a conforming implementation must produce byte for byte. A case with extra_fields ' +
       'encodes extra CLK fields (§4.1): each with its manifest entry (name, tokenizer, k), raw and normalised ' +
-      'value and tokens; its clk_input includes them and its CLK uses the §4 fields followed by them.',
+      'value and tokens; its clk_input includes them and its CLK uses the §4 fields followed by them. ' +
+      'bloom_filter_base64 is the Bloom filter of §4 before diffusion, clk_base64 the CLK sent (§4.2).',
     protocol_version: PROTOCOL_VERSION,
     normalisation_version: NORMALISATION_VERSION,
     test_key_hex: TEST_KEY_HEX,
     key_fingerprint: keyFingerprint(key),
     subkeys: Object.fromEntries(purposes.map((p) => [p, toHex(subkey(key, p))])),
-    clk_parameters: CLK_V1,
+    clk_parameters: CLK_V2,
+    diffusion_taps: {
+      description:
+        'taps of protocol v2 §4.2: output bit j is the XOR of the Bloom-filter bits at taps[2j] and taps[2j + 1]; ' +
+        'first_64_bits lists the taps of output bits 0–63 in order, sha256_u16be is the SHA-256 of all ' +
+        `${taps.length} taps each written as u16be`,
+      first_64_bits: [...taps.subarray(0, 64 * diffusion.taps)],
+      sha256_u16be: toHex(sha256(tapBytes)),
+    },
     token_positions: [
       { field: 'birth_name', token: '_D', positions: [...clk.tokenPositions('birth_name', '_D')] },
       { field: 'first_name', token: 'JE', positions: [...clk.tokenPositions('first_name', 'JE')] },

@@ -5,14 +5,14 @@
  *   2009): one Bloom filter per field — here the primary first name — of padded bigrams, k positions per
  *   bigram by double hashing h1 + i·h2 mod l. Keyed, but the attacks never use the key: frequency and
  *   pattern-mining attacks are known to break it without it.
- * - `ClkScheme`s: protocol v1's record-level CLK (src/core, unchanged) and the hardening candidates built
- *   on it — salting the name tokens with the birth year, BLIP bit flipping, balancing, XOR-folding and
+ * - `ClkScheme`s: protocol v1's record-level CLK (the Bloom filter of src/core), protocol v2's (that
+ *   filter diffused, as src/core sends it) and the hardening candidates built on v1 — salting the name tokens with the birth year, BLIP bit flipping, balancing, XOR-folding and
  *   diffusion (Armknecht, Heng and Schnell, PoPETs 2023). Each scheme makes an encoder for *a* key, so the
  *   same code gives the victim's encodings (secret key) and the attacker's simulation of the public
  *   protocol under a key of its own (graph attack, T6).
  *
- * These are measurement candidates, not protocol: a candidate that passes becomes a protocol-v2
- * proposal, specified in protocols/ and implemented in src/core. Pure (deterministic in key and seed).
+ * The candidates are measurements, not protocol: diffusion with 2 taps passed and became protocol v2
+ * (protocols/protocol-v2.md §4.2, src/core/diffusion.ts). Pure (deterministic in key and seed).
  */
 
 import { utf8 } from '../core/bytes.js';
@@ -20,7 +20,7 @@ import { ClkEncoder, tokenize } from '../core/clk.js';
 import { clkInput } from '../core/encoder.js';
 import type { Identity } from '../core/identity.js';
 import { keyedMac, type LinkageKey, subkey } from '../core/keys.js';
-import { CLK_V1, type ClkParams, clkParamsWithExtras } from '../core/params.js';
+import { CLK_V1, CLK_V2, type ClkParams, clkBits, clkParamsWithExtras } from '../core/params.js';
 import { Rng } from '../synth/prng.js';
 import { qgramsOf } from './knowledge.js';
 
@@ -85,11 +85,22 @@ export interface ClkScheme {
   make(key: LinkageKey, extraFields: readonly string[], seed: number): IdentityClk;
 }
 
-/** Protocol v1, as the producer tool computes it (src/core). */
+/** Protocol v1: the record-level Bloom filter of src/core, sent as is. */
 export const V1: ClkScheme = {
   name: 'v1',
   description: 'protocol v1 CLK (record level, keyed HMAC per field, l = 1024)',
   bits: CLK_V1.l,
+  make(key, extraFields) {
+    const enc = new ClkEncoder(key, clkParamsWithExtras(extraFields, CLK_V1));
+    return (id, extras = {}) => enc.encode(clkInput(id, extras));
+  },
+};
+
+/** Protocol v2, the production encoding, exactly as the producer tool computes it (src/core). */
+export const V2: ClkScheme = {
+  name: 'v2',
+  description: 'protocol v2 CLK (the v1 filter diffused, 2 taps per bit, 1,024 bits; src/core)',
+  bits: clkBits(CLK_V2),
   make(key, extraFields) {
     const enc = new ClkEncoder(key, clkParamsWithExtras(extraFields));
     return (id, extras = {}) => enc.encode(clkInput(id, extras));
@@ -109,7 +120,7 @@ export function saltedByYear(base: ClkParams = CLK_V1): ClkScheme {
     description: 'v1, name bigrams salted with the birth year',
     bits: base.l,
     make(key, extraFields) {
-      const params = extraFields.length === 0 ? base : clkParamsWithExtras(extraFields);
+      const params = clkParamsWithExtras(extraFields, base);
       const enc = new ClkEncoder(key, params);
       const memo = new Map<string, Uint16Array>();
       const words = params.l >>> 5;

@@ -1,5 +1,5 @@
 /**
- * Keyed blocking keys — protocol v1 §5. For each pass of BLOCKING_V1, the key material is a list of
+ * Keyed blocking keys — protocol v2 §5. For each pass of BLOCKING_V1, the key material is a list of
  * strings joined by length prefixes, MACed with the pass's own subkey and truncated:
  *
  *   BK(pass, parts) = first 8 bytes of HMAC-SHA-256(K_block/pass, lp(parts[0]) ‖ lp(parts[1]) ‖ …)

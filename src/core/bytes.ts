@@ -1,5 +1,5 @@
 /**
- * Byte encodings shared by every keyed computation of protocol v1 (§2): UTF-8, length prefixes, hex and
+ * Byte encodings shared by every keyed computation of the protocol (§2): UTF-8, length prefixes, hex and
  * base64. A length prefix is the byte length as an unsigned 16-bit big-endian integer, so that no two
  * different sequences of fields encode to the same bytes. Pure.
  */

@@ -1,17 +1,19 @@
 /**
- * CLK (cryptographic long-term key) encoding — protocol v1 §4. Each identity element is cut into tokens;
+ * CLK (cryptographic long-term key) encoding — protocol v2 §4. Each identity element is cut into tokens;
  * each token of field f sets k_f bits of an l-bit Bloom filter at positions derived from
  * HMAC-SHA-256(K_clk/f, u32be(j) ‖ token) (block j = 0, 1, … gives 16 positions as big-endian 16-bit
  * words, each taken mod l). Keyed per field, so equal tokens in different fields set unrelated bits; no
  * double hashing (whose h2 mod l can be 0); the padding is per value (`_MARTIN_`), so no bigram is shared
  * by every name. A missing field sets no bits. Bit p is bit (7 − p mod 8) of byte ⌊p / 8⌋ (MSB first).
+ * In protocol v2 this filter is not sent as such: it is diffused (§4.2, diffusion.ts) into the CLK.
  * Token positions are memoised per key (the token vocabulary is small: 27² bigrams per field, years,
  * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
 import { utf8 } from './bytes.js';
+import { diffuseWords, diffusionTaps } from './diffusion.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
 import { BoundedMemo } from './memo.js';
-import type { ClkFieldParams, ClkParams } from './params.js';
+import { type ClkFieldParams, type ClkParams, clkBits } from './params.js';
 
 /** Padded bigrams of a compact value, deduplicated, in order of first appearance. */
 export function bigrams(value: string, pad: string): string[] {
@@ -62,7 +64,7 @@ class FieldHasher {
     this.pad = params.pad.charCodeAt(0);
   }
 
-  /** The k bit positions of one token (protocol v1 §4). */
+  /** The k bit positions of one token (protocol v2 §4). */
   tokenPositions(token: string): Uint16Array {
     const { k } = this.field;
     const mask = this.params.l - 1;
@@ -145,6 +147,7 @@ export type ClkInput = Readonly<Record<string, readonly string[]>>;
 export class ClkEncoder {
   private readonly hashers: FieldHasher[];
   private readonly acc: Uint32Array;
+  private readonly taps: Uint16Array | null;
   constructor(
     key: LinkageKey,
     readonly params: ClkParams,
@@ -154,6 +157,15 @@ export class ClkEncoder {
     }
     this.hashers = params.fields.map((f) => new FieldHasher(key, f, params));
     this.acc = new Uint32Array(params.l >>> 5);
+    const d = params.diffusion;
+    if (d !== null && (d.bits < 8 || d.bits % 8 !== 0))
+      throw new RangeError('CLK diffusion bits must be a multiple of 8');
+    this.taps = d === null ? null : diffusionTaps(key, params.l, d);
+  }
+
+  /** Length in bits of the CLKs produced. */
+  get bits(): number {
+    return clkBits(this.params);
   }
 
   /** Bit positions of one token of one field (for test vectors and documentation). */
@@ -163,14 +175,31 @@ export class ClkEncoder {
     return h.tokenPositions(token);
   }
 
+  /** The CLK: the Bloom filter of `input`, diffused when the parameters say so (§4.2). */
   encode(input: ClkInput): Uint8Array {
-    const acc = this.acc;
-    acc.fill(0);
+    this.accumulate(input);
+    const d = this.params.diffusion;
+    if (d === null || this.taps === null) return this.filterBytes();
+    return diffuseWords(this.acc, this.taps, d.taps, new Uint8Array(d.bits >>> 3));
+  }
+
+  /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */
+  filter(input: ClkInput): Uint8Array {
+    this.accumulate(input);
+    return this.filterBytes();
+  }
+
+  private accumulate(input: ClkInput): void {
+    this.acc.fill(0);
     for (const h of this.hashers) {
       const values = input[h.field.name];
       if (values === undefined || values.length === 0) continue;
-      for (const v of values) if (v !== '') h.addValue(v, acc);
+      for (const v of values) if (v !== '') h.addValue(v, this.acc);
     }
+  }
+
+  private filterBytes(): Uint8Array {
+    const acc = this.acc;
     // bit p is bit (7 − p mod 8) of byte ⌊p/8⌋: words are written big-endian
     const clk = new Uint8Array(this.params.l >>> 3);
     for (let i = 0; i < acc.length; i++) {

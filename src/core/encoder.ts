@@ -1,5 +1,5 @@
 /**
- * The identity encoder of protocol v1: from a normalised identity to everything the hub receives about
+ * The identity encoder of protocol v2: from a normalised identity to everything the hub receives about
  * it — NIR class, NIR pseudonym, secondary identity key, CLK and blocking keys. Built once per run from
  * the linkage key; all keyed state (subkeys, memo tables) lives here. Pure.
  */
@@ -24,7 +24,7 @@ export interface EncodedIdentity {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** The values of each CLK field (protocol v1 §4, field table; extra fields §4.1, already normalised). */
+/** The values of each CLK field (protocol v2 §4, field table; extra fields §4.1, already normalised). */
 export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
   const d = id.birthDate;
   const birth = compact(id.birthName);
@@ -58,7 +58,7 @@ export class IdentityEncoder {
     this.keyer = new BlockingKeyer(key);
   }
 
-  /** @param extras the extra CLK fields' normalised values, by name (protocol v1 §4.1) */
+  /** @param extras the extra CLK fields' normalised values, by name (protocol v2 §4.1) */
   encode(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedIdentity {
     const idkey = this.pseudonymiser.idkey(id);
     return {

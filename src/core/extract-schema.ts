@@ -1,5 +1,5 @@
 /**
- * Column schema of the two Parquet files of an extract — protocol v1 §6–7. `extract.parquet` holds one
+ * Column schema of the two Parquet files of an extract — protocol v2 §6–7. `extract.parquet` holds one
  * row per producer-local identity (a record id with one identity variant); `events.parquet` one row per
  * input event, referencing its identity by `rid` (an extract-local number assigned in the order of a
  * hash of the row, so it says nothing about the input order). The producer's own record ids never leave:

@@ -1,5 +1,5 @@
 /**
- * Key derivation — protocol v1 §2. The 256-bit linkage secret K_link never reaches the hub; every keyed
+ * Key derivation — protocol v2 §2. The 256-bit linkage secret K_link never reaches the hub; every keyed
  * computation uses its own subkey:
  *
  *   K_purpose = HKDF-SHA-256(IKM = K_link, salt = "ldh-link/1", info = "ldh-link/1/" ‖ purpose, L = 32)

@@ -1,5 +1,5 @@
 /**
- * The extract manifest — protocol v1 §7. A zod schema is the single definition; the hub refuses anything
+ * The extract manifest — protocol v2 §7. A zod schema is the single definition; the hub refuses anything
  * that does not parse, whose signature does not verify, or whose file digests and counts disagree with
  * the files. The signature covers the canonical JSON of every other field:
  *
@@ -13,7 +13,7 @@ import { fromBase64, toBase64, utf8 } from './bytes.js';
 import { canonicalJson } from './canonical-json.js';
 import { SOURCES } from './fields.js';
 import { NIR_CLASSES } from './nir.js';
-import { NORMALISATION_VERSION, PROTOCOL_VERSION } from './params.js';
+import { type ClkParams, NORMALISATION_VERSION, PROTOCOL_VERSION } from './params.js';
 
 export const SIGNATURE_CONTEXT = 'ldh-link/1 manifest\n';
 
@@ -43,6 +43,7 @@ export const Manifest = z
           fields: z.array(
             z.object({ name: z.string(), tokenizer: z.string(), k: z.number().int() }).strict(),
           ),
+          diffusion: z.object({ taps: z.number().int(), bits: z.number().int() }).strict(),
         }),
         blocking: z.object({ passes: z.array(z.string()), key_bytes: z.number().int() }).strict(),
         event_date_precision: z.literal('month'),
@@ -64,6 +65,17 @@ export const Manifest = z
   .strict();
 export type Manifest = z.infer<typeof Manifest>;
 export type UnsignedManifest = Omit<Manifest, 'signature'>;
+
+/** `parameters.clk` of a manifest (protocol v2 §7): a v2 CLK is always diffused. */
+export function manifestClk(p: ClkParams): Manifest['parameters']['clk'] {
+  if (p.diffusion === null) throw new RangeError('protocol v2 CLKs are diffused');
+  return {
+    l: p.l,
+    pad: p.pad,
+    fields: p.fields.map(({ name, tokenizer, k }) => ({ name, tokenizer, k })),
+    diffusion: { taps: p.diffusion.taps, bits: p.diffusion.bits },
+  };
+}
 
 export function signedBytes(m: UnsignedManifest): Uint8Array {
   const { signature: _ignored, ...rest } = m as Manifest;

@@ -103,14 +103,14 @@ export async function checkParquet(conn: DuckDBConnection, dir: string, manifest
     }
     const want = expected.map((c) => `${c.name} ${c.type}`);
     if (got.join(',') !== want.join(',')) {
-      throw new LdhError('EXTRACT_SCHEMA_INVALID', `${name} columns are not those of protocol v1`);
+      throw new LdhError('EXTRACT_SCHEMA_INVALID', `${name} columns are not those of the protocol`);
     }
   };
   await expectSchema(ids, 'extract.parquet', IDENTITY_COLUMNS);
   await expectSchema(evs, 'events.parquet', eventColumns(manifest.source));
   const r = await conn.runAndReadAll(
     `SELECT (SELECT count(*) FROM read_parquet(${ids})), (SELECT count(*) FROM read_parquet(${evs})), ` +
-      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(clk) <> ${manifest.parameters.clk.l / 8}), ` +
+      `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(clk) <> ${manifest.parameters.clk.diffusion.bits / 8}), ` +
       `(SELECT count(*) FROM read_parquet(${evs}) e ANTI JOIN read_parquet(${ids}) i USING (rid)), ` +
       `(SELECT count(*) - count(DISTINCT rid) FROM read_parquet(${ids})), ` +
       `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(nir_p1) <> 32 OR octet_length(idkey) <> 32), ` +
@@ -134,7 +134,7 @@ export async function checkParquet(conn: DuckDBConnection, dir: string, manifest
     );
   }
   if (badClass !== 0)
-    throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClass} NIR classes are not of protocol v1`);
+    throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClass} NIR classes are not of the protocol`);
   if (orphans !== 0 || dupRid !== 0) {
     throw new LdhError('EXTRACT_SCHEMA_INVALID', 'events reference unknown identities or rids repeat');
   }

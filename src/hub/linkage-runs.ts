@@ -103,7 +103,7 @@ export class LinkageRuns {
     const extracts = await this.store.read(
       "SELECT id, producer, manifest FROM extracts WHERE status = 'current' ORDER BY producer",
     );
-    // CLKs are comparable only when made with the same parameters (protocol v1 §4.1)
+    // CLKs are comparable only when made with the same parameters (protocol v2 §4.1)
     const clkParams = new Set(
       extracts.map((e) => canonicalJson((JSON.parse(String(e.manifest)) as Manifest).parameters.clk)),
     );

@@ -213,7 +213,13 @@ describe('verify', () => {
     expect(await verifyCode()).toBe('EXTRACT_SIGNATURE_INVALID');
     await writeFile(
       manifestPath,
-      original.replace('"protocol_version": "ldh-link/1"', '"protocol_version": "ldh-link/9"'),
+      original.replace('"protocol_version": "ldh-link/2"', '"protocol_version": "ldh-link/9"'),
+    );
+    expect(await verifyCode()).toBe('PROTOCOL_UNSUPPORTED');
+    // a v1 manifest (undiffused CLKs) is refused too
+    await writeFile(
+      manifestPath,
+      original.replace('"protocol_version": "ldh-link/2"', '"protocol_version": "ldh-link/1"'),
     );
     expect(await verifyCode()).toBe('PROTOCOL_UNSUPPORTED');
     await writeFile(manifestPath, '{not json');

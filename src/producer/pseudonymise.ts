@@ -1,5 +1,5 @@
 /**
- * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v1). The shell around
+ * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v2). The shell around
  * the pure core: DuckDB reads the input and hands rows to worker threads running the RowProcessor; their
  * identity and event lines go to intermediate files that DuckDB writes out as Parquet in rid order (a
  * random permutation of the input order, core/rid.ts); the manifest is signed last.
@@ -18,7 +18,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { ATTRIBUTES, REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
-import { type Manifest, signManifest, type UnsignedManifest } from '../core/manifest.js';
+import { type Manifest, manifestClk, signManifest, type UnsignedManifest } from '../core/manifest.js';
 import { extraFieldNames, Mapping } from '../core/mapping.js';
 import {
   BLOCKING_KEY_BYTES,
@@ -247,11 +247,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       key_fingerprint: keyFingerprint(key),
       signing_key_id: signing.key_id,
       parameters: {
-        clk: {
-          l: clk.l,
-          pad: clk.pad,
-          fields: clk.fields.map(({ name, tokenizer, k }) => ({ name, tokenizer, k })),
-        },
+        clk: manifestClk(clk),
         blocking: { passes: BLOCKING_V1.map((p) => p.name), key_bytes: BLOCKING_KEY_BYTES },
         event_date_precision: 'month',
       },

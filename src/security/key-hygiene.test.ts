@@ -28,7 +28,7 @@ import {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
-const VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v1.json'), 'utf8')) as {
+const VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v2.json'), 'utf8')) as {
   test_key_hex: string;
 };
 
@@ -158,7 +158,7 @@ describe('T3 — key hygiene', () => {
     });
 
     // FINDING (low): the published test keys are accepted as real linkage keys. The tool refuses an
-    // all-zero key but not the test key of protocols/test-vectors-v1.json (000102…1f) nor the fixtures'
+    // all-zero key but not the test key of protocols/test-vectors-v2.json (000102…1f) nor the fixtures'
     // SAMPLE_LINKAGE_KEY_HEX, whose pseudonyms anyone can compute; and the hub pins their fingerprints.
     // Expected: refused (by readLinkageKey / linkageKey, with a test-only escape hatch, and by
     // `admin producer add` on their fingerprints). Remove `.fails` once refused.
@@ -251,7 +251,7 @@ describe('T3 — key hygiene', () => {
        */
       const allowed: { file: RegExp; value?: string; reason: string }[] = [
         {
-          file: /^protocols\/test-vectors(-seal|-hub)?-v1\.json$/,
+          file: /^protocols\/test-vectors(-v2|-seal-v1|-hub-v1)\.json$/,
           reason: 'conformance vectors: outputs under published TEST keys (documented, never for real data)',
         },
         {
@@ -262,7 +262,7 @@ describe('T3 — key hygiene', () => {
         {
           file: /^scripts\/vectors\.ts$/,
           value: VECTORS.test_key_hex,
-          reason: 'the published test key the vectors are made with (in test-vectors-v1.json too)',
+          reason: 'the published test key the vectors are made with (in test-vectors-v2.json too)',
         },
         {
           file: /^src\/hub\/test-hub\.ts$/,
@@ -306,7 +306,7 @@ describe('T3 — key hygiene', () => {
       // the allowed test keys are the documented ones
       expect(readFileSync(join(ROOT, 'src/hub/test-hub.ts'), 'utf8')).toMatch(/never use it for real data/);
       expect(
-        JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v1.json'), 'utf8')).description,
+        JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v2.json'), 'utf8')).description,
       ).toMatch(/published TEST key/);
     });
   });

@@ -18,7 +18,7 @@ import { type HubKey, hubKey, hubSubkey, rekeyPseudonym } from '../core/rekey.js
 import { SAMPLE_LINKAGE_KEY_HEX } from '../hub/test-hub.js';
 
 const VECTORS = JSON.parse(
-  readFileSync(new URL('../../protocols/test-vectors-v1.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../protocols/test-vectors-v2.json', import.meta.url), 'utf8'),
 ) as { test_key_hex: string };
 
 /**
@@ -114,7 +114,7 @@ describe('T1 — enumerating NIR pseudonyms without the linkage key', () => {
     ['a random key', () => linkageKey(new Uint8Array(randomBytes(32)))],
     ['all zeros', () => rawKey(new Uint8Array(32))],
     ['all ones (0xff…)', () => rawKey(new Uint8Array(32).fill(0xff))],
-    ['the published test key of protocols/test-vectors-v1.json', () => rawKey(fromHex(VECTORS.test_key_hex))],
+    ['the published test key of protocols/test-vectors-v2.json', () => rawKey(fromHex(VECTORS.test_key_hex))],
     [
       'the fixed test key of the test fixtures (SAMPLE_LINKAGE_KEY_HEX)',
       () => rawKey(fromHex(SAMPLE_LINKAGE_KEY_HEX)),

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Independent Python reference implementation of the ldh-link protocol v1 (producer side and hub
+"""Independent Python reference implementation of the ldh-link protocol v2 (producer side and hub
 re-keying / audit chain).
 
 What it is
     A second, independent implementation of the producer-side computations of
-    ``ldh-link/1`` / ``norm-v1``: HKDF-SHA-256 subkeys and key fingerprint (§2),
+    ``ldh-link/2`` / ``norm-v1``: HKDF-SHA-256 subkeys and key fingerprint (§2),
     normalisation of NIR, names, first names, birth date, sex and birth place (§1),
     the NIR pseudonym and the identity key (§3), CLK field values, tokens, bit
-    positions and the 1024-bit CLK (§4), extra free-text CLK fields declared by a
+    positions and the 1024-bit Bloom filter (§4), its diffusion into the CLK (§4.2), extra free-text CLK fields declared by a
     mapping as ``extra/<name>`` (§4.1), American Soundex and the keyed blocking
     keys (§5), and the canonical bytes that a producer signs in its manifest (§7).
     Ed25519 itself is not implemented (it is not in the Python standard library):
@@ -19,11 +19,12 @@ What it is
     verification of the hash chain against a recorded head (§7).
 
 How it was written
-    From ``protocols/protocol-v1.md`` and ``protocols/test-vectors-v1.json`` only,
+    From ``protocols/protocol-v2.md`` and ``protocols/test-vectors-v2.json`` only,
     without reading the TypeScript implementation (``src/``, ``scripts/``), to test
     the document's claim that the protocol can be re-implemented from it alone.
     §4.1 (extra fields) was added from the text of §4.1 and the ``extra_fields``
-    items of the vectors (as described in §8).
+    items of the vectors (as described in §8), and §4.2 (diffusion, protocol v2) from the text
+    of §4.2 and the ``diffusion_taps`` item.
     The hub part was written from ``protocols/hub-v1.md`` §6–7 (its author had
     also read ``src/core/rekey.ts`` and ``src/core/audit-chain.ts``); where the
     text is silent — which problem the verifier names when an entry shows several,
@@ -32,8 +33,8 @@ How it was written
     Python 3.11 standard library only.
 
 How to run it
-    python3 protocols/reference/ldh_link_v1.py protocols/test-vectors-v1.json
-    python3 protocols/reference/ldh_link_v1.py protocols/test-vectors-hub-v1.json
+    python3 protocols/reference/ldh_link_v2.py protocols/test-vectors-v2.json
+    python3 protocols/reference/ldh_link_v2.py protocols/test-vectors-hub-v1.json
 
     The hub file is recognised by its ``format`` item
     (``"ldh-link/test-vectors-hub"``); any other file is read as the producer
@@ -55,10 +56,10 @@ import sys
 import unicodedata
 
 # ---------------------------------------------------------------------------
-# Parameters (protocol-v1.md, "versions" table)
+# Parameters (protocol-v2.md, "versions" table)
 # ---------------------------------------------------------------------------
 
-PROTOCOL_VERSION = "ldh-link/1"
+PROTOCOL_VERSION = "ldh-link/2"
 NORMALISATION_VERSION = "norm-v1"
 SECRET_BYTES = 32
 HKDF_SALT = b"ldh-link/1"
@@ -67,7 +68,9 @@ FINGERPRINT_MESSAGE = b"ldh-link key fingerprint"
 NIR_DOMAIN = "ldh-link/1/nir"
 IDKEY_DOMAIN = "ldh-link/1/idkey"
 SIGNATURE_CONTEXT = b"ldh-link/1 manifest\n"
-CLK_BITS = 1024
+CLK_BITS = 1024          # Bloom-filter length l
+DIFFUSION_TAPS = 2       # §4.2, "diffusion" table
+DIFFUSION_BITS = 1024    # CLK length after diffusion
 PAD = "_"
 BLOCK_KEY_BYTES = 8
 
@@ -99,6 +102,7 @@ BLOCKING_PASSES = ["name-year", "firstname-dob", "names-sex", "dob-place"]
 PURPOSES = (
     ["nir", "idkey", "fingerprint"]
     + ["clk/" + f for f, _, _ in CLK_FIELDS]
+    + ["diffusion"]
     + ["block/" + p for p in BLOCKING_PASSES]
 )
 
@@ -548,6 +552,44 @@ def clk_bytes(keys: Keys, values: dict, l: int = CLK_BITS, fields=None) -> bytes
     return bytes(bits)
 
 
+def diffusion_taps(keys: Keys, l: int = CLK_BITS, taps: int = DIFFUSION_TAPS, bits: int = DIFFUSION_BITS):
+    """§4.2: the taps of output bits 0, 1, … in order, `taps` per bit (a flat list)."""
+    key = keys.get("diffusion")
+    words = []
+
+    def candidate(n):
+        while len(words) <= n:
+            d = hmac_sha256(key, u32be(len(words) // 16))
+            words.extend(256 * d[2 * i] + d[2 * i + 1] for i in range(16))
+        return words[n] % l
+
+    out, n = [], 0
+    for _ in range(bits):
+        mine = []
+        while len(mine) < taps:
+            c = candidate(n)
+            n += 1
+            if c not in mine:
+                mine.append(c)
+        out.extend(mine)
+    return out
+
+
+def diffuse(filt: bytes, taps_list, taps: int = DIFFUSION_TAPS) -> bytes:
+    """§4.2: CLK[j] = XOR of the filter bits at the taps of j; bit order of §4."""
+    def bit(p):
+        return (filt[p // 8] >> (7 - p % 8)) & 1
+    bits_out = len(taps_list) // taps
+    out = bytearray(bits_out // 8)
+    for j in range(bits_out):
+        x = 0
+        for p in taps_list[j * taps:(j + 1) * taps]:
+            x ^= bit(p)
+        if x:
+            out[j // 8] |= 0x80 >> (j % 8)
+    return bytes(out)
+
+
 # ---------------------------------------------------------------------------
 # §5 Blocking keys
 # ---------------------------------------------------------------------------
@@ -709,6 +751,7 @@ def manifest_parameters(extra_names=()) -> dict:
             "l": CLK_BITS,
             "pad": PAD,
             "fields": [{"name": n, "tokenizer": t, "k": k} for n, t, k in clk_fields(extra_names)],
+            "diffusion": {"taps": DIFFUSION_TAPS, "bits": DIFFUSION_BITS},
         },
         "blocking": {"passes": list(BLOCKING_PASSES), "key_bytes": BLOCK_KEY_BYTES},
         "event_date_precision": "month",
@@ -859,7 +902,7 @@ def verify_audit_chain(entries, head=None) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# Conformance check against test-vectors-v1.json
+# Conformance check against test-vectors-v2.json
 # ---------------------------------------------------------------------------
 
 
@@ -887,12 +930,13 @@ class Checker:
 
 _CASE_KEYS = {
     "name", "rule", "input", "birth_date_format", "extra_fields", "normalised", "clk_input",
-    "nir_pseudonym", "idkey", "clk_base64", "clk_popcount", "blocking_parts", "blocking_keys",
+    "nir_pseudonym", "idkey", "bloom_filter_base64", "bloom_filter_popcount", "clk_base64", "clk_popcount",
+    "blocking_parts", "blocking_keys",
 }
 _INPUT_KEYS = {"nir", "nir_certified", "birth_name", "usage_name", "first_names",
                "birth_date", "sex", "birth_place"}
 _TOP_KEYS = {"description", "protocol_version", "normalisation_version", "test_key_hex",
-             "key_fingerprint", "subkeys", "clk_parameters", "token_positions", "cases",
+             "key_fingerprint", "subkeys", "clk_parameters", "diffusion_taps", "token_positions", "cases",
              "manifest_signature"}
 
 
@@ -900,7 +944,7 @@ def _hex_or_none(b):
     return None if b is None else b.hex()
 
 
-def check_case(c: Checker, keys: Keys, case: dict):
+def check_case(c: Checker, keys: Keys, case: dict, taps_list):
     name = case.get("name", "?")
     for k in sorted(set(case) - _CASE_KEYS):
         c.fail(name, "unknown item %r not checked" % k)
@@ -944,7 +988,10 @@ def check_case(c: Checker, keys: Keys, case: dict):
     c.eq(name, "nir_pseudonym", case["nir_pseudonym"], _hex_or_none(nir_pseudonym(keys, ident)))
     c.eq(name, "idkey", case["idkey"], _hex_or_none(identity_key(keys, ident)))
 
-    clk = clk_bytes(keys, values, fields=fields)
+    filt = clk_bytes(keys, values, fields=fields)
+    c.eq(name, "bloom_filter_base64", case["bloom_filter_base64"], base64.b64encode(filt).decode("ascii"))
+    c.eq(name, "bloom_filter_popcount", case["bloom_filter_popcount"], sum(bin(b).count("1") for b in filt))
+    clk = diffuse(filt, taps_list)  # §4.2
     c.eq(name, "clk_base64", case["clk_base64"], base64.b64encode(clk).decode("ascii"))
     c.eq(name, "clk_popcount", case["clk_popcount"], sum(bin(b).count("1") for b in clk))
 
@@ -955,7 +1002,7 @@ def check_case(c: Checker, keys: Keys, case: dict):
     c.eq(name, "blocking_keys", case["blocking_keys"], blocking_keys(keys, parts))
 
 
-def run_v1(v: dict) -> Checker:
+def run_producer(v: dict) -> Checker:
     c = Checker()
     for k in sorted(set(v) - _TOP_KEYS):
         c.fail("file", "unknown top-level item %r not checked" % k)
@@ -982,6 +1029,13 @@ def run_v1(v: dict) -> Checker:
     c.eq("clk_parameters", "fields (name, tokenizer, k)",
          [[f["name"], f["tokenizer"], f["k"]] for f in cp["fields"]],
          [list(t) for t in CLK_FIELDS])
+    c.eq("clk_parameters", "diffusion", cp["diffusion"], {"taps": DIFFUSION_TAPS, "bits": DIFFUSION_BITS})
+
+    taps_list = diffusion_taps(keys)
+    dt = v["diffusion_taps"]
+    c.eq("diffusion_taps", "first_64_bits", dt["first_64_bits"], taps_list[:64 * DIFFUSION_TAPS])
+    c.eq("diffusion_taps", "sha256_u16be", dt["sha256_u16be"],
+         hashlib.sha256(b"".join(u16be(t) for t in taps_list)).hexdigest())
 
     ks = {n: k for n, _, k in CLK_FIELDS}
     for tp in v["token_positions"]:
@@ -994,7 +1048,7 @@ def run_v1(v: dict) -> Checker:
         c.eq(where, "positions", tp["positions"], token_positions(keys, tp["field"], tp["token"], ks[tp["field"]]))
 
     for case in v["cases"]:
-        check_case(c, keys, case)
+        check_case(c, keys, case, taps_list)
 
     ms = v["manifest_signature"]
     um = ms["unsigned_manifest"]
@@ -1074,7 +1128,7 @@ def run_hub(v: dict) -> Checker:
                 c.eq(name, "%s by sha256(opad ‖ sha256(ipad ‖ m))" % k_out, case[k_out],
                      hmac_via_pads(pads[purpose][0], pads[purpose][1], raw).hex())
 
-    # §6 blocking keys: every pass of protocol-v1.md §5 appears
+    # §6 blocking keys: every pass of protocol-v2.md §5 appears
     seen = set()
     for b in v["rekey_block_keys"]:
         received = b["received"]
@@ -1126,7 +1180,7 @@ def run_hub(v: dict) -> Checker:
 def run(path: str) -> int:
     with open(path, encoding="utf-8") as f:
         v = json.load(f)
-    c = run_hub(v) if v.get("format") == HUB_VECTORS_FORMAT else run_v1(v)
+    c = run_hub(v) if v.get("format") == HUB_VECTORS_FORMAT else run_producer(v)
     if c.failures:
         print("conformance FAILED failures=%d checks=%d" % (c.failures, c.checks))
         return 1
@@ -1136,7 +1190,7 @@ def run(path: str) -> int:
 
 def main(argv):
     if len(argv) != 2:
-        print("usage: python3 %s protocols/test-vectors-v1.json | protocols/test-vectors-hub-v1.json"
+        print("usage: python3 %s protocols/test-vectors-v2.json | protocols/test-vectors-hub-v1.json"
               % argv[0], file=sys.stderr)
         return 2
     return run(argv[1])
