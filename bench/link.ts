@@ -20,6 +20,7 @@ import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import type { LinkSummary } from '../src/link/engine.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
+import { ensureDist, PROTOCOL_STAMP } from './dist.js';
 import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
@@ -29,8 +30,7 @@ const persons = Number(values.persons);
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, '.bench-data', 'link', `p${persons}`);
 mkdirSync(dir, { recursive: true });
-if (!existsSync(join(root, 'dist/cli/main.js')))
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+ensureDist(root);
 const cli = (...args: string[]) =>
   execFileSync('node', [join(root, 'dist/cli/main.js'), ...args], {
     encoding: 'utf8',
@@ -49,7 +49,9 @@ if (!existsSync(join(synth, 'truth', 'records.csv'))) {
 }
 const template = join(dir, 'hub-template');
 const config = join(template, 'hub.json');
-if (!existsSync(join(template, 'ready'))) {
+// the template holds extracts: remade when the protocol changes
+const ready = join(template, 'ready');
+if (!existsSync(ready) || readFileSync(ready, 'utf8') !== PROTOCOL_STAMP) {
   rmSync(template, { recursive: true, force: true });
   mkdirSync(template, { recursive: true });
   writeFileSync(
@@ -109,7 +111,7 @@ if (!existsSync(join(template, 'ready'))) {
     cli('admin', 'token', 'create', '--config', config, '--role', 'admin'),
     { mode: 0o600 },
   );
-  writeFileSync(join(template, 'ready'), '');
+  writeFileSync(ready, PROTOCOL_STAMP);
 }
 
 const run = join(dir, 'run');

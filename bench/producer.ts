@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDist } from './dist.js';
 import { MAPPING, writeProducerInput } from './producer-input.js';
 
 const { values } = parseArgs({
@@ -28,8 +29,7 @@ const rows = Number(values.rows);
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, '.bench-data', 'producer');
 mkdirSync(dir, { recursive: true });
-if (!existsSync(join(root, 'dist/cli/main.js')))
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+ensureDist(root);
 const cli = (...args: string[]) =>
   execFileSync('node', [join(root, 'dist/cli/main.js'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 

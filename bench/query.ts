@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDist } from './dist.js';
 import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
@@ -30,8 +31,7 @@ if (!existsSync(join(linked, 'hub.duckdb'))) {
   process.stderr.write(`run \`npm run bench:link -- --persons ${values.persons}\` first\n`);
   process.exit(1);
 }
-if (!existsSync(join(root, 'dist/cli/main.js')))
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+ensureDist(root);
 const cli = (...args: string[]) =>
   execFileSync('node', [join(root, 'dist/cli/main.js'), ...args], {
     encoding: 'utf8',
