@@ -38,6 +38,21 @@ export function subkey(key: LinkageKey, purpose: string): Uint8Array {
   return hkdf(sha256, key.bytes, utf8(HKDF_SALT), utf8(HKDF_INFO_PREFIX + purpose), 32);
 }
 
+/**
+ * Fingerprints of the linkage keys published in this repository: the test key of the conformance vectors
+ * (protocols/test-vectors-v2.json) and the fixed key of the test fixtures (src/hub/test-hub.ts). Anyone
+ * can compute pseudonyms and CLKs under them, so the tool refuses them as real keys (shared/key-files.ts).
+ * Fingerprints rather than keys: no key material in production code.
+ */
+export const PUBLISHED_TEST_KEY_FINGERPRINTS: ReadonlySet<string> = new Set([
+  '2f3d867afdcaa36be56b7aac7a19186ef4df812a2a261ef06ddbd5ee4e241f57',
+  'dfbfae320e5edb12c171d2c49fe049bacad52fbe36feeb6de5679fc147a7050a',
+]);
+
+export function isPublishedTestKey(key: LinkageKey): boolean {
+  return PUBLISHED_TEST_KEY_FINGERPRINTS.has(keyFingerprint(key));
+}
+
 /** 64 hex characters identifying the key without revealing it. */
 export function keyFingerprint(key: LinkageKey): string {
   return toHex(hmac(sha256, subkey(key, 'fingerprint'), utf8(FINGERPRINT_MESSAGE)));

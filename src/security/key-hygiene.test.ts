@@ -13,8 +13,16 @@ import { runCommand } from 'citty';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keygenCommand } from '../cli/commands/keygen.js';
 import { fromHex, toHex } from '../core/bytes.js';
-import { keyFingerprint, type LinkageKey, linkageKey, subkey } from '../core/keys.js';
-import { BLOCKING_V1, CLK_V1, EXTRA_FIELD_PREFIX } from '../core/params.js';
+import { DIFFUSION_PURPOSE } from '../core/diffusion.js';
+import { LdhError } from '../core/errors.js';
+import {
+  keyFingerprint,
+  type LinkageKey,
+  linkageKey,
+  PUBLISHED_TEST_KEY_FINGERPRINTS,
+  subkey,
+} from '../core/keys.js';
+import { BLOCKING_V1, CLK_V2, EXTRA_FIELD_PREFIX } from '../core/params.js';
 import { HUB_KEY_BYTES, hubKey, hubSubkey, REKEY_PURPOSES } from '../core/rekey.js';
 import { defaultConfigText, HubConfig } from '../hub/config.js';
 import { SAMPLE_LINKAGE_KEY_HEX } from '../hub/test-hub.js';
@@ -162,15 +170,31 @@ describe('T3 — key hygiene', () => {
     // SAMPLE_LINKAGE_KEY_HEX, whose pseudonyms anyone can compute; and the hub pins their fingerprints.
     // Expected: refused (by readLinkageKey / linkageKey, with a test-only escape hatch, and by
     // `admin producer add` on their fingerprints). Remove `.fails` once refused.
-    it.fails('a key file holding a published test key is refused as a linkage key', async () => {
+    it('a key file holding a published test key is refused as a linkage key', async () => {
       for (const [name, hex] of [
         ['vectors', VECTORS.test_key_hex],
         ['sample', SAMPLE_LINKAGE_KEY_HEX],
       ] as const) {
         const f = join(dir, `published-${name}.key`);
         await writeFile(f, `${hex}\n`, { mode: 0o600 });
-        await expect(readLinkageKey(f), name).rejects.toThrow();
+        const err = await readLinkageKey(f, { allowTestKeys: false }).catch((e: unknown) => e);
+        expect(err, name).toBeInstanceOf(LdhError);
+        expect((err as LdhError).code).toBe('KEY_INVALID');
+        expect((err as LdhError).message).not.toContain(hex);
+        // the test suite (LDH_ALLOW_TEST_KEYS=1, vitest.config.ts) may use them
+        expect(toHex((await readLinkageKey(f, { allowTestKeys: true })).bytes)).toBe(hex);
       }
+      // a real key is not refused
+      const real = join(dir, 'real.key');
+      await writeFile(real, `${toHex(crypto.getRandomValues(new Uint8Array(32)))}\n`, { mode: 0o600 });
+      await expect(readLinkageKey(real, { allowTestKeys: false })).resolves.toBeDefined();
+    });
+
+    it('the list of published keys holds exactly the fingerprints of the vectors’ and the fixtures’ keys', () => {
+      const fp = (hex: string) => keyFingerprint(linkageKey(fromHex(hex)));
+      expect([...PUBLISHED_TEST_KEY_FINGERPRINTS].sort()).toEqual(
+        [fp(VECTORS.test_key_hex), fp(SAMPLE_LINKAGE_KEY_HEX)].sort(),
+      );
     });
   });
 
@@ -179,13 +203,14 @@ describe('T3 — key hygiene', () => {
       'nir',
       'idkey',
       'fingerprint',
-      ...CLK_V1.fields.map((f) => `clk/${f.name}`),
+      ...CLK_V2.fields.map((f) => `clk/${f.name}`),
       `clk/${EXTRA_FIELD_PREFIX}address`,
+      DIFFUSION_PURPOSE,
       ...BLOCKING_V1.map((p) => `block/${p.name}`),
     ];
 
     it('every subkey of the linkage key is distinct from the others, from the master and from the fingerprint', () => {
-      expect(purposes.length).toBe(3 + 10 + 1 + 4);
+      expect(purposes.length).toBe(3 + 10 + 1 + 1 + 4);
       for (let trial = 0; trial < 3; trial++) {
         const k = linkageKey(crypto.getRandomValues(new Uint8Array(32)));
         const all = [toHex(k.bytes), keyFingerprint(k), ...purposes.map((p) => toHex(subkey(k, p)))];
@@ -269,6 +294,11 @@ describe('T3 — key hygiene', () => {
           value: SAMPLE_LINKAGE_KEY_HEX,
           reason: 'the documented test key of the test fixtures ("a test key: never use it for real data")',
         },
+        ...[...PUBLISHED_TEST_KEY_FINGERPRINTS].map((value) => ({
+          file: /^src\/core\/keys\.ts$/,
+          value,
+          reason: 'fingerprints (not keys) of the published test keys, which the tool refuses',
+        })),
         {
           file: /^synthetic-data\/names\/README\.md$/,
           reason: 'SHA-256 checksums of the public name-frequency files',

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { fromHex, toHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import type { Source } from '../core/fields.js';
-import { type LinkageKey, linkageKey } from '../core/keys.js';
+import { isPublishedTestKey, type LinkageKey, linkageKey } from '../core/keys.js';
 import { type HubKey, hubKey } from '../core/rekey.js';
 import { recipientId, x25519KeyPair, x25519PublicKey } from '../core/seal.js';
 import { newSigningKeyPair, PublicKeyFile, SigningKeyFile } from '../core/signing-keys.js';
@@ -48,7 +48,15 @@ export async function createLinkageKeyFile(path: string): Promise<LinkageKey> {
   return key;
 }
 
-export async function readLinkageKey(path: string): Promise<LinkageKey> {
+export interface ReadLinkageKeyOptions {
+  /**
+   * accept the keys published in this repository (keys.ts, PUBLISHED_TEST_KEY_FINGERPRINTS); by default
+   * only when the environment sets LDH_ALLOW_TEST_KEYS=1, as the test suite does
+   */
+  readonly allowTestKeys?: boolean;
+}
+
+export async function readLinkageKey(path: string, opts: ReadLinkageKeyOptions = {}): Promise<LinkageKey> {
   const text = (await readText(path, 'linkage key')).trim();
   if (text === '') throw new LdhError('KEY_INVALID', `the linkage key file ${path} is empty`);
   if (!/^[0-9a-fA-F]{64}$/.test(text)) {
@@ -57,7 +65,16 @@ export async function readLinkageKey(path: string): Promise<LinkageKey> {
       `the linkage key file ${path} must hold exactly 64 hex characters (256 bits)`,
     );
   }
-  return linkageKey(fromHex(text.toLowerCase()));
+  const key = linkageKey(fromHex(text.toLowerCase()));
+  const allowTestKeys = opts.allowTestKeys ?? process.env.LDH_ALLOW_TEST_KEYS === '1';
+  if (!allowTestKeys && isPublishedTestKey(key)) {
+    throw new LdhError(
+      'KEY_INVALID',
+      `the linkage key file ${path} holds a key published with ldh-link (conformance vectors or test fixtures): ` +
+        'anyone can compute pseudonyms under it. Make a real one with `ldh-link keygen linkage`',
+    );
+  }
+  return key;
 }
 
 export async function createSigningKeyFiles(producer: Source, dir: string) {
