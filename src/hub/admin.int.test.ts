@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { LdhError } from '../core/errors.js';
+import { PUBLISHED_TEST_KEY_FINGERPRINTS } from '../core/keys.js';
+import { readPublicKey } from '../shared/key-files.js';
 import { initHub, withHubStore } from './admin.js';
 import { SCHEMA_VERSION } from './migrations.js';
+import { pinProducer } from './producers.js';
 import { parseRole } from './roles.js';
 import { Store } from './store.js';
 import { createTestHub } from './test-hub.js';
@@ -48,6 +51,27 @@ describe('hub administration', () => {
     });
     expect(() => parseRole('researcher:Bad Study')).toThrow(LdhError);
     expect(() => parseRole('producer:xyz')).toThrow(LdhError);
+  });
+
+  it('refuses to pin the fingerprint of a published test key, so no extract made under one is accepted', async () => {
+    const h = await createTestHub();
+    const pub = await readPublicKey(join(h.dir, 'keys', 'dsn-public-key.json'));
+    await withHubStore(h.configPath, async (store) => {
+      for (const fp of PUBLISHED_TEST_KEY_FINGERPRINTS) {
+        const err = await pinProducer(store, pub, fp, {
+          actor: 'cli',
+          producer: 'dsn',
+          allowTestKeys: false,
+        }).catch((e: unknown) => e);
+        expect((err as LdhError).code).toBe('KEY_INVALID');
+      }
+      // a real fingerprint is pinned; the test suite may pin the published ones (LDH_ALLOW_TEST_KEYS=1)
+      await pinProducer(store, pub, 'ab'.repeat(32), { actor: 'cli', producer: 'dsn', allowTestKeys: false });
+      await pinProducer(store, pub, [...PUBLISHED_TEST_KEY_FINGERPRINTS][0] as string, {
+        actor: 'cli',
+        producer: 'dsn',
+      });
+    });
   });
 
   it('migrations are applied once; a database from a newer tool is refused', async () => {
