@@ -1,5 +1,6 @@
 /**
- * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T]`.
+ * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T] [--candidates blocking-keys|lsh|both]
+ * [--bands L --bits R] [--exhaustive-limit N]` (the candidate options: the A5 study, bench/README.md).
  *
  * dataset4a (5,000 originals) and dataset4b (5,000 corrupted duplicates, one per original) go through the
  * unchanged producer tool — 4a as a PE file, 4b as a CNAF file, with constant event columns because FEBRL
@@ -16,7 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SOURCES } from '../src/core/fields.js';
-import { DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
+import { CANDIDATE_MODES, type CandidateMode, DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
+import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
 import { type EvalRecord, qualityAgainstTruth } from '../src/link/metrics.js';
 
 const { values } = parseArgs({
@@ -24,8 +26,20 @@ const { values } = parseArgs({
     threshold: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-extras': { type: 'boolean', default: false },
+    candidates: { type: 'string', default: 'blocking-keys' },
+    bands: { type: 'string' },
+    bits: { type: 'string' },
+    'exhaustive-limit': { type: 'string' },
   },
 });
+const mode = values.candidates as CandidateMode;
+if (!CANDIDATE_MODES.includes(mode)) throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
+const lsh: LshParams = {
+  ...DEFAULT_LSH,
+  ...(values.bands ? { bands: Number(values.bands) } : {}),
+  ...(values.bits ? { bitsPerBand: Number(values.bits) } : {}),
+};
+const exhaustiveLimit = values['exhaustive-limit'] ?? process.env.LDH_EXHAUSTIVE_LIMIT;
 const root = new URL('..', import.meta.url).pathname;
 const febrl = join(root, '..', 'shared', 'benchmarks', 'febrl');
 const dir = join(root, '.bench-data', 'febrl');
@@ -137,7 +151,8 @@ const t0 = performance.now();
 const result = await linkRecords(conn, 'records', {
   ...DEFAULT_LINK_CONFIG,
   threshold,
-  ...(process.env.LDH_EXHAUSTIVE_LIMIT ? { exhaustiveLimit: Number(process.env.LDH_EXHAUSTIVE_LIMIT) } : {}),
+  ...(exhaustiveLimit ? { exhaustiveLimit: Number(exhaustiveLimit) } : {}),
+  ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
 });
 const seconds = (performance.now() - t0) / 1000;
 const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
@@ -152,12 +167,31 @@ const evalRecords: EvalRecord[] = entities.map((entity, i) => ({
   validNir: result.certified[i] === 1,
 }));
 const quality = qualityAgainstTruth(evalRecords);
+// pair completeness of each candidate source over the true pe–cnaf pairs (aggregates only)
+const truePairs = (
+  await conn.runAndReadAll(
+    `SELECT a.rec, b.rec, len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM records a
+     JOIN records b ON a.entity = b.entity AND a.source = 'pe' AND b.source = 'cnaf'`,
+  )
+).getRows();
+const positions = lshPositions(lsh, 1024);
+let byKeys = 0;
+let byLsh = 0;
+for (const r of truePairs) {
+  if (r[2] === true) byKeys++;
+  const two = new Uint8Array(256);
+  two.set((r[3] as { bytes: Uint8Array }).bytes, 0);
+  two.set((r[4] as { bytes: Uint8Array }).bytes, 128);
+  if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+}
 const s = result.summary;
 process.stderr.write(
   `records ${s.records} (${JSON.stringify(s.recordsBySource)}), persons ${s.persons}, links ${JSON.stringify(s.links)}, ` +
     `threshold ${s.threshold.toFixed(3)} (${s.thresholdChosen}), link ${seconds.toFixed(1)} s\n` +
     `pe-cnaf: ${JSON.stringify({ mode: s.pairs['pe-cnaf']?.mode, comparisons: s.pairs['pe-cnaf']?.comparisons, kept: s.pairs['pe-cnaf']?.kept, accepted: s.pairs['pe-cnaf']?.accepted })}\n` +
-    `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n`,
+    `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n` +
+    `candidates ${mode} (lsh ${lsh.bands}×${lsh.bitsPerBand}): ${s.pairs['pe-cnaf']?.candidates} pairs, ${s.pairs['pe-cnaf']?.skippedBlocks} skipped buckets; ` +
+    `pair completeness over ${truePairs.length} true pairs: keys ${(byKeys / truePairs.length).toFixed(4)}, lsh ${(byLsh / truePairs.length).toFixed(4)}\n`,
 );
 conn.closeSync();
 db.closeSync();

@@ -1,6 +1,11 @@
 /**
  * End-to-end linkage benchmark: `npm run bench:link -- --persons N [--clear]`.
  *
+ * Study of candidate generation (attack A5, bench/README.md "Blocking without keys"): `--candidates
+ * blocking-keys|lsh|both [--bands L --bits R] [--exhaustive-limit N]` links the uploaded extracts with the
+ * engine in this process instead (the hub's API takes no candidate mode yet), on the same snapshot the hub
+ * would link, times the engine alone, and prints quality and the pair completeness of keys and of LSH.
+ *
  * Builds dist/ if needed. Once per size (cached under .bench-data/link/): the synthetic population
  * (`ldh-link synth`, seed 1), a hub template (secrets, three pinned producers, tokens) and the three sealed
  * extracts (`pseudonymise --seal-to`). Each run copies the template to a fresh hub, starts the compiled
@@ -16,16 +21,34 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Source } from '../src/core/fields.js';
+import { SOURCES, type Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
-import type { LinkSummary } from '../src/link/engine.js';
+import {
+  CANDIDATE_MODES,
+  type CandidateMode,
+  DEFAULT_LINK_CONFIG,
+  type LinkSummary,
+  linkRecords,
+} from '../src/link/engine.js';
+import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
+import { type EvalRecord, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
 import { ensureDist, PROTOCOL_STAMP } from './dist.js';
 import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
-  options: { persons: { type: 'string', default: '100000' }, clear: { type: 'boolean', default: false } },
+  options: {
+    persons: { type: 'string', default: '100000' },
+    clear: { type: 'boolean', default: false },
+    candidates: { type: 'string' },
+    bands: { type: 'string' },
+    bits: { type: 'string' },
+    'exhaustive-limit': { type: 'string' },
+  },
 });
+const study = values.candidates as CandidateMode | undefined;
+if (study !== undefined && !CANDIDATE_MODES.includes(study))
+  throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
 const persons = Number(values.persons);
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, '.bench-data', 'link', `p${persons}`);
@@ -129,6 +152,11 @@ for (const p of PRODUCERS) {
     join(run, `${p.source}.token`),
     '--no-progress',
   );
+}
+if (study !== undefined) {
+  await hub.stop();
+  await studyCandidates(study);
+  process.exit(0);
 }
 const t0 = performance.now();
 const linked = spawnSync(
@@ -239,3 +267,84 @@ if (values.clear) {
 process.stdout.write(
   `link records=${summary.records} seconds=${seconds.toFixed(1)} peak_rss_mb=${Math.round(rss)} f1=${f(q.overall.f1)}\n`,
 );
+
+/** `--candidates`: the engine in this process on the hub's current extracts, scored against the truth. */
+async function studyCandidates(mode: CandidateMode): Promise<void> {
+  const lsh: LshParams = {
+    ...DEFAULT_LSH,
+    ...(values.bands ? { bands: Number(values.bands) } : {}),
+    ...(values.bits ? { bitsPerBand: Number(values.bits) } : {}),
+  };
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`ATTACH '${join(run, 'hub.duckdb')}' AS hub (READ_ONLY)`);
+  const maps = PRODUCERS.map(
+    (p) =>
+      `SELECT '${p.source}' AS source, rid::INTEGER AS rid, record_id FROM read_csv('${join(run, 'extracts', p.source, 'record-map.csv')}', header = true, all_varchar = true)`,
+  ).join(' UNION ALL ');
+  // the snapshot linkage-runs.ts links, with the true entity beside it (used only to score)
+  await conn.run(
+    `CREATE TABLE records AS
+     SELECT (row_number() OVER (ORDER BY i.source, i.extract_id, i.rid) - 1)::INTEGER AS rec,
+            i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, i.block_keys, t.person_id AS entity
+     FROM hub.identities i JOIN hub.extracts e ON e.id = i.extract_id AND e.status = 'current'
+     JOIN (${maps}) m ON m.source = i.source AND m.rid = i.rid
+     LEFT JOIN read_csv('${join(synth, 'truth', 'records.csv')}', header = true, all_varchar = true) t
+       ON t.source = i.source AND t.record_id = m.record_id`,
+  );
+  const limit = values['exhaustive-limit'];
+  const t0 = performance.now();
+  const result = await linkRecords(conn, 'records', {
+    ...DEFAULT_LINK_CONFIG,
+    ...(limit ? { exhaustiveLimit: Number(limit) } : {}),
+    ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
+    .getRows()
+    .map((r, i) => (r[0] === null ? `unknown-${i}` : String(r[0])));
+  const ev: EvalRecord[] = entities.map((entity, i) => ({
+    source: SOURCES[result.source[i] as number] as Source,
+    person: result.person[i] as number,
+    entity,
+    nir: result.nir[i] as number,
+    idkey: result.idkey[i] as number,
+    validNir: result.certified[i] === 1,
+  }));
+  const q = qualityAgainstTruth(ev);
+  // pair completeness over the true cross-source pairs the fuzzy stage must find (no shared NIR / key)
+  const truePairs = (
+    await conn.runAndReadAll(
+      `SELECT len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM records a
+       JOIN records b ON a.entity = b.entity AND a.source < b.source
+       WHERE NOT (a.nir_p2 IS NOT NULL AND a.nir_p2 = b.nir_p2) AND NOT (a.idkey_p2 IS NOT NULL AND a.idkey_p2 = b.idkey_p2)`,
+    )
+  ).getRows();
+  const positions = lshPositions(lsh, 1024);
+  let byKeys = 0;
+  let byLsh = 0;
+  const two = new Uint8Array(256);
+  for (const r of truePairs) {
+    if (r[0] === true) byKeys++;
+    two.set((r[1] as { bytes: Uint8Array }).bytes, 0);
+    two.set((r[2] as { bytes: Uint8Array }).bytes, 128);
+    if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+  }
+  conn.closeSync();
+  db.closeSync();
+  const s = result.summary;
+  const f = (x: number) => x.toFixed(4);
+  let candidates = 0;
+  for (const p of Object.values(s.pairs)) if (p.mode !== 'exhaustive') candidates += p.candidates;
+  process.stderr.write(
+    `threshold ${s.threshold} (${s.thresholdChosen}); engine stages ${JSON.stringify(s.seconds)}\n` +
+      `pairs ${JSON.stringify(Object.fromEntries(Object.entries(s.pairs).map(([k, v]) => [k, `${v.mode} ${v.candidates} skipped ${v.skippedBlocks}${v.capped ? ' capped' : ''}`])))}\n` +
+      `F1 overall ${f(q.overall.f1)} (P ${f(q.overall.precision)} R ${f(q.overall.recall)}), without valid NIR ${f(q.withoutValidNir.f1)} ` +
+      `(P ${f(q.withoutValidNir.precision)} R ${f(q.withoutValidNir.recall)}), fuzzy ${f(q.byType.fuzzy.f1)}\n` +
+      `pair completeness over ${truePairs.length} fuzzy true pairs: keys ${f(byKeys / truePairs.length)}, lsh ${lsh.bands}×${lsh.bitsPerBand} ${f(byLsh / truePairs.length)}\n`,
+  );
+  process.stdout.write(
+    `link_study mode=${mode} bands=${lsh.bands} bits=${lsh.bitsPerBand} records=${s.records} engine_seconds=${seconds.toFixed(1)} ` +
+      `candidates=${candidates} f1=${f(q.overall.f1)} f1_no_nir=${f(q.withoutValidNir.f1)}\n`,
+  );
+}

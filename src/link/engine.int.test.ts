@@ -1,7 +1,8 @@
 /** The engine on a hand-made DuckDB table whose answer is known. */
 import { DuckDBBlobValue, DuckDBInstance, DuckDBListValue } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LINK_CONFIG, type LinkConfig, linkRecords } from './engine.js';
+import { diceReference } from './dice.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig, linkRecords, linkScore } from './engine.js';
 
 function clk(seed: number): Uint8Array {
   const out = new Uint8Array(128);
@@ -76,6 +77,37 @@ describe('linkage engine', () => {
     const { result, persons } = await run({ exhaustiveLimit: 0 });
     expect(persons).toEqual(expected);
     expect(result.summary.pairs['dsn-cnaf']?.mode).toBe('blocking');
+  });
+
+  it('finds the same persons by LSH over the CLKs, ignoring the blocking keys (score = Dice, no bonus)', async () => {
+    const { result, persons } = await run({ exhaustiveLimit: 0, candidates: 'lsh' });
+    expect(persons).toEqual(expected);
+    const s = result.summary.pairs['dsn-cnaf'];
+    expect(s?.mode).toBe('lsh');
+    expect(s?.candidates).toBeGreaterThan(0);
+    const dice = diceReference(Z, near(Z, 4));
+    const scoreOf = (r: typeof result) => {
+      for (let i = 0; i < r.links.count; i++)
+        if (r.links.a[i] === 6 && r.links.b[i] === 5) return r.links.score[i] as number;
+      return Number.NaN;
+    };
+    expect(scoreOf(result)).toBeCloseTo(dice, 6);
+    const keyed = await run({ exhaustiveLimit: 0 });
+    expect(scoreOf(keyed.result)).toBeCloseTo(linkScore(dice, 1), 6);
+  });
+
+  it('with both, scores a pair found by a blocking key and by LSH once', async () => {
+    const keyed = await run({ exhaustiveLimit: 0 });
+    const both = await run({ exhaustiveLimit: 0, candidates: 'both' });
+    expect(both.persons).toEqual(expected);
+    // every record shares the one blocking key: LSH adds no pair
+    for (const k of ['pe-dsn', 'dsn-cnaf', 'pe-cnaf'])
+      expect(both.result.summary.pairs[k]?.candidates).toBe(keyed.result.summary.pairs[k]?.candidates);
+    expect(both.result.summary.pairs['dsn-cnaf']?.mode).toBe('both');
+  });
+
+  it('rejects an unknown candidate mode', async () => {
+    await expect(run({ candidates: 'keys' as 'lsh' })).rejects.toThrow(RangeError);
   });
 
   it('does not depend on the order of the records', async () => {

@@ -4,9 +4,11 @@
  *   1. exact:      union of records sharing a NIR pseudonym, then a secondary identity key — never two
  *                  different certified NIRs in one person (union-find.ts);
  *   2. candidates: per source pair, the records whose person still lacks the other source; every pair when
- *                  the product is small (exhaustive), else the pairs sharing a blocking key, blocks over a
- *                  size cap skipped, and a hard cap on the number of pairs;
- *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
+ *                  the product is small (exhaustive), else the pairs sharing a blocking key — or, with
+ *                  `candidates: 'lsh' | 'both'`, a bucket of bit-sampling LSH over the CLKs (lsh.ts) — blocks
+ *                  over a size cap skipped, and a hard cap on the number of pairs;
+ *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), plus a bonus per shared blocking key unless
+ *                  keys are ignored (`'lsh'`), kept above a floor, top-k per record;
  *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
  *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);
  *   5. assignment: one-to-one per source pair, greedy by score (assign.ts); within one source the same,
@@ -21,6 +23,7 @@ import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { greedyOneToOne, rankPairs } from './assign.js';
 import { createDiceKernel, type DiceKernel } from './dice.js';
+import { checkLshParams, DEFAULT_LSH, type LshParams, lshPairs } from './lsh.js';
 import { PairBuffer, TopTwo } from './scored-pairs.js';
 import { histogram, mixtureThreshold } from './threshold.js';
 import { UnionFind } from './union-find.js';
@@ -43,7 +46,19 @@ export interface LinkConfig {
   readonly maxPairs: number;
   /** within one source, pairs join only at or above max(threshold, this): duplicates must be near-identical */
   readonly duplicateMin: number;
+  /**
+   * where non-exhaustive candidates come from (default `'blocking-keys'`): the producers' blocking keys; `'lsh'`:
+   * LSH buckets over the CLKs, blocking keys ignored entirely (not read, no candidates, no score bonus: the
+   * score is the Dice coefficient); `'both'`: the union of the two, with the bonus. Study for attack A5
+   * (bench/README.md, "Blocking without keys").
+   */
+  readonly candidates?: CandidateMode;
+  /** LSH bands and bits per band (default `DEFAULT_LSH`); `blockCap` and `maxPairs` bound it as blocking */
+  readonly lsh?: LshParams;
 }
+
+export const CANDIDATE_MODES = ['blocking-keys', 'lsh', 'both'] as const;
+export type CandidateMode = (typeof CANDIDATE_MODES)[number];
 
 export const DEFAULT_LINK_CONFIG: LinkConfig = {
   threshold: null,
@@ -69,7 +84,7 @@ export interface PairStats {
   /** records of each side considered for fuzzy matching */
   residualA: number;
   residualB: number;
-  mode: 'exhaustive' | 'blocking' | 'none';
+  mode: 'exhaustive' | 'blocking' | 'lsh' | 'both' | 'none';
   candidates: number;
   comparisons: number;
   kept: number;
@@ -123,8 +138,10 @@ interface Loaded {
   certified: Uint8Array;
   kernel: DiceKernel;
   clkBytes: number;
-  /** hashes of each record's blocking keys, BLOCK_SLOTS per record, −1 for none */
+  /** hashes of each record's blocking keys, BLOCK_SLOTS per record, −1 for none (all −1 when keys are ignored) */
   blocks: Int32Array;
+  /** the CLKs, kept in JS only for LSH (the kernel holds its own copy) */
+  clks: Uint8Array | null;
 }
 
 /** Blocking keys kept per record for the agreement bonus (protocol v2 makes at most 6). */
@@ -156,7 +173,12 @@ function sharedBlocks(blocks: Int32Array, a: number, b: number): number {
 }
 
 /** Reads the records (rec must be 0…n−1) into typed arrays and the CLKs into the kernel. */
-async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Promise<Loaded> {
+async function load(
+  conn: DuckDBConnection,
+  table: string,
+  hooks: LinkHooks,
+  mode: CandidateMode,
+): Promise<Loaded> {
   const meta = await conn.runAndReadAll(
     `SELECT count(*), max(octet_length(clk)), min(rec), max(rec) FROM ${table}`,
   );
@@ -194,7 +216,8 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   let done = 0;
   await scan(
     conn,
-    `SELECT rec, clk, list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER) FROM ${table}`,
+    // with keys ignored they are not even read
+    `SELECT rec, clk, ${mode === 'lsh' ? '[]::INTEGER[]' : 'list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER)'} FROM ${table}`,
     (v, j) => {
       const rec = Number(v[0]?.getItem(j));
       const blob = v[1]?.getItem(j) as { bytes: Uint8Array } | null;
@@ -208,7 +231,17 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   );
   kernel.add(clks);
   hooks.onStage?.('load', { done: n, total: n });
-  return { n, source, nir, idkey, certified, kernel, clkBytes, blocks };
+  return {
+    n,
+    source,
+    nir,
+    idkey,
+    certified,
+    kernel,
+    clkBytes,
+    blocks,
+    clks: mode === 'blocking-keys' ? null : clks,
+  };
 }
 
 const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
@@ -244,7 +277,9 @@ export async function linkRecords(
     seconds[name] = Math.round(now - t) / 1000;
     t = now;
   };
-  const L = await load(conn, table, hooks);
+  const candidateMode: CandidateMode = config.candidates ?? 'blocking-keys';
+  const useKeys = candidateMode !== 'lsh';
+  const L = await load(conn, table, hooks, candidateMode);
   const { n, source, kernel } = L;
   lap('load');
 
@@ -337,9 +372,9 @@ export async function linkRecords(
       const keep = (a: number, b: number, dice: number) => {
         // within a source both (a, b) and (b, a) may come: keep one
         if (a === b || (same && a > b && inA[b] === 1)) return;
-        const s = linkScore(dice, sharedBlocks(L.blocks, a, b));
+        const s = useKeys ? linkScore(dice, sharedBlocks(L.blocks, a, b)) : dice;
         ranks.note(a, s);
-        if (stats.mode === 'blocking') ranks.note(b, s);
+        if (stats.mode !== 'exhaustive') ranks.note(b, s);
         if (s < config.floor) return;
         if (!uf.compatible(a, b) || uf.find(a) === uf.find(b)) return;
         buf.push(a, b, s);
@@ -351,23 +386,17 @@ export async function linkRecords(
         stats.comparisons = r.comparisons;
         for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
       } else {
-        stats.mode = 'blocking';
-        await blockingCandidates(
-          conn,
-          table,
-          A,
-          B,
-          same,
-          config,
-          stats,
-          hooks,
-          (a, b, s) => keep(a, b, s),
-          kernel,
-        );
+        stats.mode = candidateMode === 'blocking-keys' ? 'blocking' : candidateMode;
+        const scorer = new PairScorer(kernel, stats, hooks, keep);
+        let big = new Set<number>();
+        if (useKeys) big = await blockingCandidates(conn, table, A, B, same, config, stats, scorer);
+        if (candidateMode !== 'blocking-keys' && !stats.capped)
+          lshCandidates(L, A, B, same, config, stats, scorer, candidateMode === 'both' ? big : null);
+        scorer.flush();
       }
       stats.kept = buf.count;
       stats.scoreHistogram = Array.from(histogram(buf.s, 100, buf.count));
-      const { best, second } = ranks.histograms(stats.mode === 'blocking' && !same ? [...A, ...B] : A);
+      const { best, second } = ranks.histograms(stats.mode !== 'exhaustive' && !same ? [...A, ...B] : A);
       stats.bestHistogram = Array.from(best);
       stats.runnerUpHistogram = Array.from(second);
       if (!same)
@@ -482,6 +511,92 @@ function checkConfig(c: LinkConfig): void {
   if (!Number.isInteger(c.topK) || c.topK < 1) throw new RangeError('topK must be a positive integer');
   if (!(c.blockCap >= 1 && c.exhaustiveLimit >= 0 && c.maxPairs >= 1))
     throw new RangeError('bad candidate caps');
+  if (c.candidates !== undefined && !CANDIDATE_MODES.includes(c.candidates))
+    throw new RangeError('candidates must be blocking-keys, lsh or both');
+  if (c.lsh !== undefined) checkLshParams(c.lsh, 32); // against the CLK length again when used
+}
+
+/** Candidate pairs scored in batches of 2^20 by the kernel, each handed to `keep`. */
+class PairScorer {
+  private readonly a = new Int32Array(1 << 20);
+  private readonly b = new Int32Array(1 << 20);
+  private readonly out = new Float32Array(1 << 20);
+  private fill = 0;
+  constructor(
+    private readonly kernel: DiceKernel,
+    private readonly stats: PairStats,
+    private readonly hooks: LinkHooks,
+    private readonly keep: (a: number, b: number, dice: number) => void,
+  ) {}
+  push(a: number, b: number): void {
+    this.a[this.fill] = a;
+    this.b[this.fill] = b;
+    this.fill++;
+    if (this.fill === this.a.length) {
+      this.flush();
+      checkAbort(this.hooks.signal);
+    }
+  }
+  flush(): void {
+    this.kernel.scorePairs(this.a, this.b, this.fill, this.out);
+    this.stats.comparisons += this.fill;
+    for (let i = 0; i < this.fill; i++)
+      this.keep(this.a[i] as number, this.b[i] as number, this.out[i] as number);
+    this.fill = 0;
+  }
+}
+
+/**
+ * LSH candidates (lsh.ts) within the same caps as blocking: buckets over `blockCap` skipped, at most
+ * `maxPairs` pairs in all. With `blockingBig` (mode `'both'`), pairs sharing a blocking key outside the
+ * skipped blocks were already scored by blocking and are not emitted again.
+ */
+function lshCandidates(
+  L: Loaded,
+  A: readonly number[],
+  B: readonly number[],
+  same: boolean,
+  config: LinkConfig,
+  stats: PairStats,
+  scorer: PairScorer,
+  blockingBig: Set<number> | null,
+): void {
+  const clks = L.clks;
+  if (!clks) throw new Error('CLKs not kept for LSH');
+  const skip = blockingBig
+    ? (a: number, b: number) => sharesKeptBlock(L.blocks, a, b, blockingBig)
+    : undefined;
+  const s = lshPairs(
+    {
+      clks,
+      clkBytes: L.clkBytes,
+      A,
+      B,
+      same,
+      params: config.lsh ?? DEFAULT_LSH,
+      bucketCap: config.blockCap,
+      maxPairs: config.maxPairs - stats.candidates,
+      ...(skip ? { skip } : {}),
+    },
+    (a, b) => scorer.push(a, b),
+  );
+  stats.candidates += s.candidates;
+  stats.skippedBlocks += s.skippedBuckets;
+  stats.capped ||= s.capped;
+}
+
+function sharesKeptBlock(blocks: Int32Array, a: number, b: number, big: Set<number>): boolean {
+  for (let i = 0; i < BLOCK_SLOTS; i++) {
+    const x = blocks[a * BLOCK_SLOTS + i] as number;
+    if (x < 0) break;
+    if (big.has(x)) continue;
+    for (let j = 0; j < BLOCK_SLOTS; j++) {
+      const y = blocks[b * BLOCK_SLOTS + j] as number;
+      if (y < 0) break;
+      if (x === y) return true;
+    }
+  }
+  return false;
 }
 
 const isSame = (key: string) => {
@@ -489,7 +604,10 @@ const isSame = (key: string) => {
   return a === b;
 };
 
-/** Pairs sharing a blocking key, streamed from DuckDB and scored in batches. */
+/**
+ * Pairs sharing a blocking key, streamed from DuckDB to the scorer (the caller flushes it). Returns the
+ * hashes (as in `Loaded.blocks`) of the keys skipped for their size.
+ */
 async function blockingCandidates(
   conn: DuckDBConnection,
   table: string,
@@ -498,10 +616,8 @@ async function blockingCandidates(
   same: boolean,
   config: LinkConfig,
   stats: PairStats,
-  hooks: LinkHooks,
-  keep: (a: number, b: number, s: number) => void,
-  kernel: DiceKernel,
-): Promise<void> {
+  scorer: PairScorer,
+): Promise<Set<number>> {
   await conn.run(
     'CREATE OR REPLACE TEMP TABLE link_a (rec INTEGER); CREATE OR REPLACE TEMP TABLE link_b (rec INTEGER)',
   );
@@ -525,22 +641,16 @@ async function blockingCandidates(
      SELECT count(*) FROM link_big`,
   );
   stats.skippedBlocks = Number(skipped.getRows()[0]?.[0] ?? 0);
+  const big = new Set(
+    (await conn.runAndReadAll('SELECT (hash(k) % 2147483647)::INTEGER FROM link_big'))
+      .getRows()
+      .map((r) => Number(r[0])),
+  );
   const result = await conn.stream(
     `SELECT DISTINCT ka.rec AS a, kb.rec AS b FROM link_ka ka JOIN link_kb kb USING (k)
      WHERE k NOT IN (SELECT k FROM link_big) ${same ? 'AND ka.rec <> kb.rec' : ''}
      LIMIT ${config.maxPairs + 1}`,
   );
-  const batch = 1 << 20;
-  let a = new Int32Array(batch);
-  let b = new Int32Array(batch);
-  const out = new Float32Array(batch);
-  let fill = 0;
-  const flush = () => {
-    kernel.scorePairs(a, b, fill, out);
-    stats.comparisons += fill;
-    for (let i = 0; i < fill; i++) keep(a[i] as number, b[i] as number, out[i] as number);
-    fill = 0;
-  };
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
@@ -551,21 +661,13 @@ async function blockingCandidates(
         stats.capped = true;
         break;
       }
-      a[fill] = Number(av.getItem(j));
-      b[fill] = Number(bv.getItem(j));
-      fill++;
+      scorer.push(Number(av.getItem(j)), Number(bv.getItem(j)));
       stats.candidates++;
-      if (fill === batch) {
-        flush();
-        checkAbort(hooks.signal);
-      }
     }
     if (stats.capped) break;
   }
-  flush();
-  a = new Int32Array(0);
-  b = new Int32Array(0);
   await conn.run(
     'DROP TABLE IF EXISTS link_a; DROP TABLE IF EXISTS link_b; DROP TABLE IF EXISTS link_ka; DROP TABLE IF EXISTS link_kb; DROP TABLE IF EXISTS link_big',
   );
+  return big;
 }
