@@ -14,6 +14,16 @@
  * for the largest n, the share being the better of the two seed-free attacks (exact, tolerant).
  *
  * Options: --sizes 1000,5000,20000,100000  --json <path> (bench/attack-blocking-results.json).
+ *
+ * Truncation study (bench/attack.md, "A5 — truncated keys"): `--occupancies 0.5,1,2,4,8,16 [--sizes
+ * 20000,100000]` runs, instead of the tables above, at 100 % overlap and per size n, the hub's keys reduced
+ * to m = round(n / occupancy) buckets per pass (a keyed value mod m: the attacker cannot compute it, it
+ * sees the buckets on the hub side and its exact plaintext classes on its own): the three attacks above,
+ * then the stronger ones against truncation — buckets split by the clear attribute each pass fixes
+ * (`splitByClear`) before colour refinement (exact sizes, and ⌊log2⌋ size bins), and superset percolation
+ * (`supersetPropagation`, 2 marks and 1 mark) seeded by that refinement's claims or by the insider's 20
+ * pairs (1 mark); and refinement on the year passes only (names-sex, split by sex alone, dropped on both
+ * sides) seeding superset percolation (1 mark) over every pass. Prints aggregates only; writes JSON only with `--json`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +36,8 @@ import {
   hypergraph,
   plaintextKeys,
   propagationAttack,
+  splitByClear,
+  supersetPropagation,
 } from '../src/attack/blocking-classes.js';
 import { type Reidentification, reidentification } from '../src/attack/metrics.js';
 import { graphCase } from '../src/attack/suite.js';
@@ -42,9 +54,11 @@ const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,5000,20000,100000' },
-    json: { type: 'string', default: join(root, 'bench', 'attack-blocking-results.json') },
+    json: { type: 'string' },
+    occupancies: { type: 'string' },
   },
 });
+const OCCUPANCIES = values.occupancies?.split(',').map(Number);
 const SIZES = values.sizes.split(',').map(Number);
 const SEED = 8;
 const OVERLAPS = [1, 0.8, 0.5] as const;
@@ -80,6 +94,11 @@ const worst = (s: Scored): Reidentification =>
   s.byAttribute.first_name.share >= s.byAttribute.birth_name.share
     ? s.byAttribute.first_name
     : s.byAttribute.birth_name;
+
+const cell = (s: Scored) => {
+  const w = worst(s);
+  return `${fmt(w.share)} (p ${w.claims === 0 ? '–' : w.precision.toFixed(2)})`;
+};
 
 function score(enc: readonly Victim[], plain: readonly Victim[], r: AttackResult, skip = new Set<number>()) {
   const claim = (get: (v: Victim) => string) =>
@@ -129,6 +148,10 @@ interface Row {
   readonly tolerant: Scored;
   readonly insider: Scored;
   readonly seconds: number;
+}
+if (OCCUPANCIES !== undefined) {
+  truncationStudy(OCCUPANCIES);
+  process.exit(0);
 }
 const rows: Row[] = [];
 for (const n of SIZES) {
@@ -237,10 +260,6 @@ const mitigations: { name: string; result: Scored; meanClass: number }[] = [];
   log(`mitigations at n = ${MITIGATION_N} done`);
 }
 
-const cell = (s: Scored) => {
-  const w = worst(s);
-  return `${fmt(w.share)} (p ${w.claims === 0 ? '–' : w.precision.toFixed(2)})`;
-};
 const lines = [
   '| records n | overlap | in a class ≥ 2 (name-year / names-sex) | exact (WL) | tolerant (percolation) | insider (20 pairs) | seconds |',
   '|---|---|---|---|---|---|---|',
@@ -260,8 +279,9 @@ lines.push(
   ...mitigations.map((m) => `| ${m.name} | ${cell(m.result)} | ${m.meanClass.toFixed(2)} |`),
 );
 process.stdout.write(`${lines.join('\n')}\n`);
+const jsonPath = values.json ?? join(root, 'bench', 'attack-blocking-results.json');
 writeFileSync(
-  values.json,
+  jsonPath,
   `${JSON.stringify(
     {
       seed: SEED,
@@ -276,7 +296,7 @@ writeFileSync(
     2,
   )}\n`,
 );
-log(`results in ${values.json}`);
+log(`results in ${jsonPath}`);
 const largest = Math.max(...SIZES);
 const seedFree = (o: number) => {
   const r = rows.find((x) => x.n === largest && x.overlap === o);
@@ -285,3 +305,129 @@ const seedFree = (o: number) => {
 process.stdout.write(
   `attack_blocking reid_100=${fmt(seedFree(1))} reid_80=${fmt(seedFree(0.8))} reid_50=${fmt(seedFree(0.5))} n=${largest}\n`,
 );
+
+/** The known pairs an insider starts from: the first KNOWN_PAIRS shared records. */
+function knownPairs(enc: readonly Victim[], plain: readonly Victim[]): [number, number][] {
+  const index = new Map(plain.map((v, j) => [v.person, j]));
+  const known: [number, number][] = [];
+  for (let i = 0; i < enc.length && known.length < KNOWN_PAIRS; i++) {
+    const j = index.get((enc[i] as Victim).person);
+    if (j !== undefined) known.push([i, j]);
+  }
+  return known;
+}
+function claimsOf(r: AttackResult): [number, number][] {
+  const out: [number, number][] = [];
+  r.partner.forEach((j, i) => {
+    if (j >= 0) out.push([i, j]);
+  });
+  return out;
+}
+
+/** Mean number of chance members (bucket size − own class size) over every (record, key) of the hub side. */
+function chanceMembers(exact: Hypergraph, hub: Hypergraph): number {
+  let sum = 0;
+  let cnt = 0;
+  exact.classesOf.forEach((cs, r) => {
+    const own = [...cs].map((c) => (exact.members[c] as Int32Array).length).reduce((x, y) => x + y, 0);
+    const got = [...(hub.classesOf[r] as Int32Array)]
+      .map((c) => (hub.members[c] as Int32Array).length)
+      .reduce((x, y) => x + y, 0);
+    sum += got - own;
+    cnt += cs.length;
+  });
+  return cnt === 0 ? 0 : sum / cnt;
+}
+
+/** `--occupancies`: keyed truncation to n / occupancy buckets per pass, against every attack, 100 % overlap. */
+function truncationStudy(occupancies: readonly number[]): void {
+  const out: Record<string, unknown>[] = [];
+  const lines = [
+    '| n | occupancy n/m | log2 m | chance members per key (raw / split) | exact (WL) | tolerant (percolation) | insider (20 pairs) | WL split | WL split, log2 sizes | superset perc. from WL split, 2 marks | same, 1 mark | superset insider, 1 mark | WL split, year passes only | superset 1 mark from it | s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const n of SIZES) {
+    const gc = graphCase(pop, n, 1, SEED);
+    const encKeys = gc.encoded.map((v) => keyer.keys(v.identity));
+    const clearA = gc.encoded.map((v) => clearOf(v.identity));
+    const exactHub = hypergraph(encKeys, clearA);
+    const plainKeys = gc.plain.map((v) => plaintextKeys(v.identity));
+    const clearB = gc.plain.map((v) => clearOf(v.identity));
+    const b = hypergraph(plainKeys, clearB);
+    const known = knownPairs(gc.encoded, gc.plain);
+    const skip = new Set(known.map(([i]) => i));
+    for (const occ of occupancies) {
+      const t = performance.now();
+      const m = Math.max(1, Math.round(n / occ));
+      // a keyed value mod m: the first 48 bits of the (keyed) key
+      const hubKeys = encKeys.map((ks) => [
+        ...new Set(
+          ks.map((k) => {
+            const i = k.indexOf(':');
+            return `${k.slice(0, i)}:${Number.parseInt(k.slice(i + 1, i + 13), 16) % m}`;
+          }),
+        ),
+      ]);
+      const a = hypergraph(hubKeys, clearA);
+      const aSplit = hypergraph(
+        hubKeys.map((ks, r) => splitByClear(ks, clearA[r] as string)),
+        clearA,
+      );
+      const exact = exactAttack(a, b);
+      const tolerant = propagationAttack(a, b, claimsOf(exact));
+      const insider = propagationAttack(a, b, [...known, ...claimsOf(exact).filter(([i]) => !skip.has(i))]);
+      const split = exactAttack(aSplit, b);
+      const splitLog2 = exactAttack(aSplit, b, 30, 'log2');
+      const seedsSplit = claimsOf(split);
+      const superset = supersetPropagation(aSplit, b, seedsSplit);
+      // one mark: a decoded class whose bucket holds a single consistent candidate (most classes are
+      // reached through one pass only, so two marks almost never occur)
+      const superset1 = supersetPropagation(aSplit, b, seedsSplit, { minMarks: 1 });
+      const supersetInsider = supersetPropagation(
+        aSplit,
+        b,
+        [...known, ...seedsSplit.filter(([i]) => !skip.has(i))],
+        { minMarks: 1 },
+      );
+      // drop the pass the clear attributes split worst (names-sex: by sex only) on both sides, refine the
+      // year passes, then percolate from those claims through every pass
+      const noNamesSex = (ks: readonly string[]) => ks.filter((k) => !k.startsWith('names-sex:'));
+      const yearOnly = exactAttack(
+        hypergraph(
+          hubKeys.map((ks, r) => splitByClear(noNamesSex(ks), clearA[r] as string)),
+          clearA,
+        ),
+        hypergraph(plainKeys.map(noNamesSex), clearB),
+      );
+      const yearSeeded = supersetPropagation(aSplit, b, claimsOf(yearOnly), { minMarks: 1 });
+      const r = {
+        n,
+        occupancy: n / m,
+        buckets: m,
+        chanceRaw: chanceMembers(exactHub, a),
+        chanceSplit: chanceMembers(exactHub, aSplit),
+        exact: score(gc.encoded, gc.plain, exact),
+        tolerant: score(gc.encoded, gc.plain, tolerant),
+        insider: score(gc.encoded, gc.plain, insider, skip),
+        split: score(gc.encoded, gc.plain, split),
+        splitLog2: score(gc.encoded, gc.plain, splitLog2),
+        superset: score(gc.encoded, gc.plain, superset),
+        superset1: score(gc.encoded, gc.plain, superset1),
+        supersetInsider: score(gc.encoded, gc.plain, supersetInsider, skip),
+        yearOnly: score(gc.encoded, gc.plain, yearOnly),
+        yearSeeded: score(gc.encoded, gc.plain, yearSeeded),
+        seconds: (performance.now() - t) / 1000,
+      };
+      out.push(r);
+      const line = `| ${n.toLocaleString('en')} | ${r.occupancy.toFixed(2)} | ${Math.log2(m).toFixed(1)} | ${r.chanceRaw.toFixed(2)} / ${r.chanceSplit.toFixed(2)} | ${cell(r.exact)} | ${cell(r.tolerant)} | ${cell(r.insider)} | ${cell(r.split)} | ${cell(r.splitLog2)} | ${cell(r.superset)} | ${cell(r.superset1)} | ${cell(r.supersetInsider)} | ${cell(r.yearOnly)} | ${cell(r.yearSeeded)} | ${r.seconds.toFixed(1)} |`;
+      lines.push(line);
+      log(line);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (values.json !== undefined)
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ seed: SEED, knownPairs: KNOWN_PAIRS, rows: out }, null, 2)}\n`,
+    );
+}

@@ -1,6 +1,8 @@
 /**
  * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T] [--candidates blocking-keys|lsh|both]
- * [--bands L --bits R] [--exhaustive-limit N]` (the candidate options: the A5 study, bench/README.md).
+ * [--bands L --bits R] [--exhaustive-limit N] [--truncate-key-bits b[,b…]]` (the candidate options: the A5
+ * study, bench/README.md; `--truncate-key-bits` links once per value with every blocking key cut to
+ * `<pass>:<its first b bits>` — keyed truncation, bench/attack.md "A5 — truncated keys"; `none` = as made).
  *
  * dataset4a (5,000 originals) and dataset4b (5,000 corrupted duplicates, one per original) go through the
  * unchanged producer tool — 4a as a PE file, 4b as a CNAF file, with constant event columns because FEBRL
@@ -30,8 +32,12 @@ const { values } = parseArgs({
     bands: { type: 'string' },
     bits: { type: 'string' },
     'exhaustive-limit': { type: 'string' },
+    'truncate-key-bits': { type: 'string', default: 'none' },
   },
 });
+const truncations = values['truncate-key-bits'].split(',').map((b) => (b === 'none' ? null : Number(b)));
+if (truncations.some((b) => b !== null && !(Number.isInteger(b) && b >= 1 && b <= 32)))
+  throw new Error('--truncate-key-bits: integers 1–32 or none');
 const mode = values.candidates as CandidateMode;
 if (!CANDIDATE_MODES.includes(mode)) throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
 const lsh: LshParams = {
@@ -147,56 +153,73 @@ await conn.run(
   `CREATE TABLE records AS SELECT (row_number() OVER (ORDER BY source, rid) - 1)::INTEGER AS rec, * FROM (${parts.join(' UNION ALL ')})`,
 );
 const threshold = values.threshold === undefined ? null : Number(values.threshold);
-const t0 = performance.now();
-const result = await linkRecords(conn, 'records', {
-  ...DEFAULT_LINK_CONFIG,
-  threshold,
-  ...(exhaustiveLimit ? { exhaustiveLimit: Number(exhaustiveLimit) } : {}),
-  ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
-});
-const seconds = (performance.now() - t0) / 1000;
-const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
-  .getRows()
-  .map((r) => String(r[0]));
-const evalRecords: EvalRecord[] = entities.map((entity, i) => ({
-  source: SOURCES[result.source[i] as number] as EvalRecord['source'],
-  person: result.person[i] as number,
-  entity,
-  nir: result.nir[i] as number,
-  idkey: result.idkey[i] as number,
-  validNir: result.certified[i] === 1,
-}));
-const quality = qualityAgainstTruth(evalRecords);
-// pair completeness of each candidate source over the true pe–cnaf pairs (aggregates only)
-const truePairs = (
-  await conn.runAndReadAll(
-    `SELECT a.rec, b.rec, len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM records a
-     JOIN records b ON a.entity = b.entity AND a.source = 'pe' AND b.source = 'cnaf'`,
-  )
-).getRows();
-const positions = lshPositions(lsh, 1024);
-let byKeys = 0;
-let byLsh = 0;
-for (const r of truePairs) {
-  if (r[2] === true) byKeys++;
-  const two = new Uint8Array(256);
-  two.set((r[3] as { bytes: Uint8Array }).bytes, 0);
-  two.set((r[4] as { bytes: Uint8Array }).bytes, 128);
-  if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+for (const bits of truncations) {
+  let table = 'records';
+  if (bits !== null) {
+    table = `records_t${bits}`;
+    // the producer's keys are `<pass>:<16 hex>`: keep the first `bits` bits of the value
+    await conn.run(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * REPLACE (list_distinct(list_transform(block_keys,
+         k -> split_part(k, ':', 1) || ':' || ((('0x' || substr(split_part(k, ':', 2), 1, 8))::BIGINT) >> ${32 - bits})::VARCHAR))
+         AS block_keys) FROM records`,
+    );
+  }
+  await linkOnce(table, bits);
 }
-const s = result.summary;
-process.stderr.write(
-  `records ${s.records} (${JSON.stringify(s.recordsBySource)}), persons ${s.persons}, links ${JSON.stringify(s.links)}, ` +
-    `threshold ${s.threshold.toFixed(3)} (${s.thresholdChosen}), link ${seconds.toFixed(1)} s\n` +
-    `pe-cnaf: ${JSON.stringify({ mode: s.pairs['pe-cnaf']?.mode, comparisons: s.pairs['pe-cnaf']?.comparisons, kept: s.pairs['pe-cnaf']?.kept, accepted: s.pairs['pe-cnaf']?.accepted })}\n` +
-    `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n` +
-    `candidates ${mode} (lsh ${lsh.bands}×${lsh.bitsPerBand}): ${s.pairs['pe-cnaf']?.candidates} pairs, ${s.pairs['pe-cnaf']?.skippedBlocks} skipped buckets; ` +
-    `pair completeness over ${truePairs.length} true pairs: keys ${(byKeys / truePairs.length).toFixed(4)}, lsh ${(byLsh / truePairs.length).toFixed(4)}\n`,
-);
 conn.closeSync();
 db.closeSync();
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
-const f = quality.bySourcePair['pe-cnaf'] ?? quality.overall;
-process.stdout.write(
-  `febrl4 precision=${f.precision.toFixed(4)} recall=${f.recall.toFixed(4)} f1=${f.f1.toFixed(4)} threshold=${s.threshold.toFixed(3)}\n`,
-);
+
+/** One link of `table` (the records, keys as made or truncated to `bits`), scored against the truth. */
+async function linkOnce(table: string, bits: number | null): Promise<void> {
+  const t0 = performance.now();
+  const result = await linkRecords(conn, table, {
+    ...DEFAULT_LINK_CONFIG,
+    threshold,
+    ...(exhaustiveLimit ? { exhaustiveLimit: Number(exhaustiveLimit) } : {}),
+    ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
+    .getRows()
+    .map((r) => String(r[0]));
+  const evalRecords: EvalRecord[] = entities.map((entity, i) => ({
+    source: SOURCES[result.source[i] as number] as EvalRecord['source'],
+    person: result.person[i] as number,
+    entity,
+    nir: result.nir[i] as number,
+    idkey: result.idkey[i] as number,
+    validNir: result.certified[i] === 1,
+  }));
+  const quality = qualityAgainstTruth(evalRecords);
+  // pair completeness of each candidate source over the true pe–cnaf pairs (aggregates only)
+  const truePairs = (
+    await conn.runAndReadAll(
+      `SELECT a.rec, b.rec, len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM ${table} a
+       JOIN ${table} b ON a.entity = b.entity AND a.source = 'pe' AND b.source = 'cnaf'`,
+    )
+  ).getRows();
+  const positions = lshPositions(lsh, 1024);
+  let byKeys = 0;
+  let byLsh = 0;
+  for (const r of truePairs) {
+    if (r[2] === true) byKeys++;
+    const two = new Uint8Array(256);
+    two.set((r[3] as { bytes: Uint8Array }).bytes, 0);
+    two.set((r[4] as { bytes: Uint8Array }).bytes, 128);
+    if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+  }
+  const s = result.summary;
+  process.stderr.write(
+    `records ${s.records} (${JSON.stringify(s.recordsBySource)}), persons ${s.persons}, links ${JSON.stringify(s.links)}, ` +
+      `threshold ${s.threshold.toFixed(3)} (${s.thresholdChosen}), link ${seconds.toFixed(1)} s\n` +
+      `pe-cnaf: ${JSON.stringify({ mode: s.pairs['pe-cnaf']?.mode, comparisons: s.pairs['pe-cnaf']?.comparisons, kept: s.pairs['pe-cnaf']?.kept, accepted: s.pairs['pe-cnaf']?.accepted })}\n` +
+      `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n` +
+      `${bits === null ? '' : `keys truncated to ${bits} bits; `}candidates ${mode} (lsh ${lsh.bands}×${lsh.bitsPerBand}): ${s.pairs['pe-cnaf']?.candidates} pairs, ${s.pairs['pe-cnaf']?.skippedBlocks} skipped buckets; ` +
+      `pair completeness over ${truePairs.length} true pairs: keys ${(byKeys / truePairs.length).toFixed(4)}, lsh ${(byLsh / truePairs.length).toFixed(4)}\n`,
+  );
+  const f = quality.bySourcePair['pe-cnaf'] ?? quality.overall;
+  process.stdout.write(
+    `febrl4${bits === null ? '' : ` truncate_bits=${bits}`} precision=${f.precision.toFixed(4)} recall=${f.recall.toFixed(4)} f1=${f.f1.toFixed(4)} threshold=${s.threshold.toFixed(3)}\n`,
+  );
+}

@@ -5,6 +5,9 @@
  * blocking-keys|lsh|both [--bands L --bits R] [--exhaustive-limit N]` links the uploaded extracts with the
  * engine in this process instead (the hub's API takes no candidate mode yet), on the same snapshot the hub
  * would link, times the engine alone, and prints quality and the pair completeness of keys and of LSH.
+ * `--truncate-key-bits b[,b…]` (with `--candidates`; `none` in the list = keys as stored) rewrites every
+ * blocking key of that snapshot to `<pass>:<its first b bits>` before linking — keyed truncation, studied
+ * for A5 (bench/attack.md, "A5 — truncated keys"); no protocol change — and links once per value.
  *
  * Builds dist/ if needed. Once per size (cached under .bench-data/link/): the synthetic population
  * (`ldh-link synth`, seed 1), a hub template (secrets, three pinned producers, tokens) and the three sealed
@@ -20,7 +23,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import {
@@ -44,8 +47,16 @@ const { values } = parseArgs({
     bands: { type: 'string' },
     bits: { type: 'string' },
     'exhaustive-limit': { type: 'string' },
+    'truncate-key-bits': { type: 'string' },
   },
 });
+const truncations = (values['truncate-key-bits'] ?? 'none')
+  .split(',')
+  .map((b) => (b === 'none' ? null : Number(b)));
+if (truncations.some((b) => b !== null && !(Number.isInteger(b) && b >= 1 && b <= 32)))
+  throw new Error('--truncate-key-bits: integers 1–32 or none');
+if (values['truncate-key-bits'] !== undefined && values.candidates === undefined)
+  throw new Error('--truncate-key-bits needs --candidates (the study path)');
 const study = values.candidates as CandidateMode | undefined;
 if (study !== undefined && !CANDIDATE_MODES.includes(study))
   throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
@@ -292,15 +303,49 @@ async function studyCandidates(mode: CandidateMode): Promise<void> {
      LEFT JOIN read_csv('${join(synth, 'truth', 'records.csv')}', header = true, all_varchar = true) t
        ON t.source = i.source AND t.record_id = m.record_id`,
   );
+  for (const bits of truncations) await linkOnce(conn, mode, lsh, bits);
+  conn.closeSync();
+  db.closeSync();
+}
+
+/** One study link of the `records` snapshot, its keys truncated to `bits` bits per pass (null: as stored). */
+async function linkOnce(
+  conn: DuckDBConnection,
+  mode: CandidateMode,
+  lsh: LshParams,
+  bits: number | null,
+): Promise<void> {
+  const table = bits === null ? 'records' : `records_t${bits}`;
+  let occupancy = '';
+  if (bits !== null) {
+    // the hub's keys are `<pass>:<hex>` (re-keyed, ingest.ts): keep the first `bits` bits of the value
+    await conn.run(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * REPLACE (list_distinct(list_transform(block_keys,
+         k -> split_part(k, ':', 1) || ':' || ((('0x' || substr(split_part(k, ':', 2), 1, 8))::BIGINT) >> ${32 - bits})::VARCHAR))
+         AS block_keys) FROM records`,
+    );
+    // per pass: records with a key / 2^bits (random occupancy), and the mean bucket size a key sits in
+    const rows = (
+      await conn.runAndReadAll(
+        `WITH k AS (SELECT split_part(k, ':', 1) AS pass, k FROM (SELECT unnest(block_keys) AS k FROM ${table})),
+              b AS (SELECT pass, k, count(*) AS size FROM k GROUP BY ALL)
+         SELECT pass, sum(size), sum(size * size) / sum(size) FROM b GROUP BY pass ORDER BY pass`,
+      )
+    ).getRows();
+    occupancy = rows
+      .map((r) => `${r[0]} ${(Number(r[1]) / 2 ** bits).toFixed(2)} (mean bucket ${Number(r[2]).toFixed(1)})`)
+      .join(', ');
+    process.stderr.write(`truncated to ${bits} bits; occupancy per pass: ${occupancy}\n`);
+  }
   const limit = values['exhaustive-limit'];
   const t0 = performance.now();
-  const result = await linkRecords(conn, 'records', {
+  const result = await linkRecords(conn, table, {
     ...DEFAULT_LINK_CONFIG,
     ...(limit ? { exhaustiveLimit: Number(limit) } : {}),
     ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
-  const entities = (await conn.runAndReadAll('SELECT entity FROM records ORDER BY rec'))
+  const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
     .getRows()
     .map((r, i) => (r[0] === null ? `unknown-${i}` : String(r[0])));
   const ev: EvalRecord[] = entities.map((entity, i) => ({
@@ -315,8 +360,8 @@ async function studyCandidates(mode: CandidateMode): Promise<void> {
   // pair completeness over the true cross-source pairs the fuzzy stage must find (no shared NIR / key)
   const truePairs = (
     await conn.runAndReadAll(
-      `SELECT len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM records a
-       JOIN records b ON a.entity = b.entity AND a.source < b.source
+      `SELECT len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM ${table} a
+       JOIN ${table} b ON a.entity = b.entity AND a.source < b.source
        WHERE NOT (a.nir_p2 IS NOT NULL AND a.nir_p2 = b.nir_p2) AND NOT (a.idkey_p2 IS NOT NULL AND a.idkey_p2 = b.idkey_p2)`,
     )
   ).getRows();
@@ -330,8 +375,6 @@ async function studyCandidates(mode: CandidateMode): Promise<void> {
     two.set((r[2] as { bytes: Uint8Array }).bytes, 128);
     if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
   }
-  conn.closeSync();
-  db.closeSync();
   const s = result.summary;
   const f = (x: number) => x.toFixed(4);
   let candidates = 0;
@@ -344,7 +387,7 @@ async function studyCandidates(mode: CandidateMode): Promise<void> {
       `pair completeness over ${truePairs.length} fuzzy true pairs: keys ${f(byKeys / truePairs.length)}, lsh ${lsh.bands}×${lsh.bitsPerBand} ${f(byLsh / truePairs.length)}\n`,
   );
   process.stdout.write(
-    `link_study mode=${mode} bands=${lsh.bands} bits=${lsh.bitsPerBand} records=${s.records} engine_seconds=${seconds.toFixed(1)} ` +
+    `link_study mode=${mode}${bits === null ? '' : ` truncate_bits=${bits}`} bands=${lsh.bands} bits=${lsh.bitsPerBand} records=${s.records} engine_seconds=${seconds.toFixed(1)} ` +
       `candidates=${candidates} f1=${f(q.overall.f1)} f1_no_nir=${f(q.withoutValidNir.f1)}\n`,
   );
 }

@@ -10,6 +10,8 @@ import {
   plaintextKeys,
   propagationAttack,
   refineColours,
+  splitByClear,
+  supersetPropagation,
   uniqueColourPairs,
 } from './blocking-classes.js';
 import { reidentification } from './metrics.js';
@@ -142,5 +144,54 @@ describe('A5 — blocking-key classes', () => {
     expect(Array.from(propagationAttack(a, tie, [[0, 0]]).partner)).toEqual([0, -1, -1]);
     // with one mark enough, record 2 goes to the only attacker record of p:A left consistent with it
     expect(Array.from(propagationAttack(a, b, [[0, 0]], { minMarks: 1 }).partner)).toEqual([0, 1, 2]);
+  });
+
+  it('splits truncated buckets by the clear attribute each pass fixes, which undoes chance merges', () => {
+    expect(splitByClear(['name-year:ab', 'names-sex:cd', 'dob-place:ef', 'other:x'], '1980|2')).toEqual([
+      'name-year:ab|1980',
+      'names-sex:cd|2',
+      'dob-place:ef|1980',
+      'other:x',
+    ]);
+    // plaintext: two 1980 MARTIN-like records and a 1975 pair; the hub's truncation merged the two classes
+    const clear = ['1980|1', '1980|2', '1975|1', '1975|1', '1990|2'];
+    const plain = [['name-year:m'], ['name-year:m'], ['name-year:d'], ['name-year:d'], ['name-year:z']];
+    const hub = [['name-year:0'], ['name-year:0'], ['name-year:0'], ['name-year:0'], ['name-year:1']];
+    const b = hypergraph(plain, clear);
+    // with the merged bucket of four, no record's class size matches: nothing but the isolated record
+    expect(Array.from(exactAttack(hypergraph(hub, clear), b).partner)).toEqual([-1, -1, -1, -1, 4]);
+    // split by year, the 1980 pair is told apart by sex again; the 1975 twins stay ambiguous
+    const split = hypergraph(
+      hub.map((ks, r) => splitByClear(ks, clear[r] as string)),
+      clear,
+    );
+    expect(Array.from(exactAttack(split, b).partner)).toEqual([0, 1, -1, -1, 4]);
+  });
+
+  it('percolates through buckets that are supersets of classes, where the exact-class rule refuses', () => {
+    // the hub's bucket r:1 is the union of plaintext classes R and S; bucket p:1 also holds record 2 by chance
+    const a = hypergraph([
+      ['p:1', 'q:1', 'r:1'],
+      ['p:1', 'q:1', 'r:1'],
+      ['p:1', 'q:2', 'r:2'],
+    ]);
+    const b = hypergraph([
+      ['p:A', 'q:X', 'r:R'],
+      ['p:A', 'q:X', 'r:S'],
+      ['p:B', 'q:Y', 'r:T'],
+    ]);
+    // exact classes: r:1 decodes to R, and record 1 is not in R — a contradiction, no claim
+    expect(Array.from(propagationAttack(a, b, [[0, 0]]).partner)).toEqual([0, -1, -1]);
+    // supersets: R ⊂ r:1 says nothing against record 1; A and X give two marks, record 2 only one
+    const r = supersetPropagation(a, b, [[0, 0]]);
+    expect(Array.from(r.partner)).toEqual([0, 1, -1]);
+    expect(r.decodedClasses).toBe(4);
+    // the attacker side still contradicts: if class X's bucket does not hold hub record 1, no claim
+    const a2 = hypergraph([
+      ['p:1', 'q:1', 'r:1'],
+      ['p:1', 'q:3', 'r:1'],
+      ['p:1', 'q:2', 'r:2'],
+    ]);
+    expect(Array.from(supersetPropagation(a2, b, [[0, 0]]).partner)).toEqual([0, -1, -1]);
   });
 });

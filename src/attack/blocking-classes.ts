@@ -23,6 +23,13 @@
  *      either contains the other (no contradiction) and the pair is the unique best of both; repeated
  *      until nothing changes. Seeds: the exact attack's claims, or pairs an insider already knows.
  *
+ * Against keyed truncation (each hub key reduced to a bucket, so a hub class is a union of plaintext classes
+ * merged by chance; bench/attack.md, "A5 — truncated keys"): the attacker cannot compute buckets, but it
+ * can (3) split every hub bucket by the clear attributes the pass's plaintext fixes (`splitByClear`: year
+ * for `name-year`, `firstname-dob`, `dob-place`; sex for `names-sex`), which removes most chance members,
+ * then run the exact attack; and (4) percolate knowing that buckets are supersets (`supersetPropagation`):
+ * decoded attacker classes map to hub buckets, and only the attacker side can contradict a pair.
+ *
  * Simplifications (bench/attack.md, A5): error-free identities on both sides (the attacker's plaintext
  * equals the producer's — the attacker-favourable case); one record per person (the hub's folded view);
  * two classes of one pass on both records (birth and usage name) are mapped only when one of them is
@@ -113,10 +120,42 @@ export interface Refinement {
 }
 
 /**
+ * Clear attribute each pass's plaintext fixes for all its members (`blockingParts`): a class of that pass
+ * never mixes two values of it, so a hub bucket that does is a union of classes merged by chance.
+ */
+export const PASS_CLEAR: Readonly<Record<string, 'year' | 'sex'>> = {
+  'name-year': 'year',
+  'firstname-dob': 'year',
+  'dob-place': 'year',
+  'names-sex': 'sex',
+};
+
+/**
+ * A record's keys with the clear attribute its pass fixes appended (`clear` as `clearOf`: `year|sex`):
+ * splits every (truncated) bucket into the parts that could be one plaintext class. Keys of other passes
+ * are kept as they are.
+ */
+export function splitByClear(keys: readonly string[], clear: string): string[] {
+  const [year = '', sex = ''] = clear.split('|');
+  return keys.map((k) => {
+    const by = PASS_CLEAR[passOfKey(k)];
+    return by === undefined ? k : `${k}|${by === 'year' ? year : sex}`;
+  });
+}
+
+/** How the initial colour uses class sizes: exactly, as ⌊log2⌋ bins (tolerates a few chance members), or not. */
+export type InitialSizes = 'exact' | 'log2' | 'none';
+
+/**
  * Joint colour refinement (1-WL) of two hypergraphs, to stability or `maxRounds`. Colours come from one
  * dictionary per round shared by both sides, so equal colours mean equal refined structure.
  */
-export function refineColours(a: Hypergraph, b: Hypergraph, maxRounds = 30): Refinement {
+export function refineColours(
+  a: Hypergraph,
+  b: Hypergraph,
+  maxRounds = 30,
+  sizes: InitialSizes = 'exact',
+): Refinement {
   const dict = new Map<string, number>();
   const intern = (s: string): number => {
     let c = dict.get(s);
@@ -128,8 +167,12 @@ export function refineColours(a: Hypergraph, b: Hypergraph, maxRounds = 30): Ref
   };
   const initial = (g: Hypergraph): Int32Array =>
     Int32Array.from(g.classesOf, (cs, r) => {
-      const sizes = [...cs].map((c) => `${g.passOf[c]}#${(g.members[c] as Int32Array).length}`).sort();
-      return intern(`${g.clear[r]};${sizes.join(',')}`);
+      const size = (c: number) => {
+        const k = (g.members[c] as Int32Array).length;
+        return sizes === 'exact' ? k : sizes === 'log2' ? Math.floor(Math.log2(k)) : 0;
+      };
+      const sz = [...cs].map((c) => `${g.passOf[c]}#${size(c)}`).sort();
+      return intern(`${g.clear[r]};${sz.join(',')}`);
     });
   let ca = initial(a);
   let cb = initial(b);
@@ -208,8 +251,13 @@ export interface AttackResult {
 }
 
 /** Step 1: the exact attack. */
-export function exactAttack(a: Hypergraph, b: Hypergraph, maxRounds = 30): AttackResult {
-  const r = refineColours(a, b, maxRounds);
+export function exactAttack(
+  a: Hypergraph,
+  b: Hypergraph,
+  maxRounds = 30,
+  sizes: InitialSizes = 'exact',
+): AttackResult {
+  const r = refineColours(a, b, maxRounds, sizes);
   const partner = new Int32Array(a.n).fill(-1);
   const pairs = uniqueColourPairs(r);
   for (const [i, j] of pairs) partner[i] = j;
@@ -289,6 +337,104 @@ export function propagationAttack(
       const needA = mappedCount(a, mapA, i);
       for (const [j, m] of row) {
         if (m < o.minMarks || m !== needA || m !== mappedCount(b, mapB, j)) continue;
+        if (a.clear[i] !== b.clear[j] || a.profile[i] !== b.profile[j]) continue;
+        const x = bestA.get(i);
+        if (x === undefined || m > x.m) bestA.set(i, { j, m, tie: false });
+        else if (m === x.m) x.tie = true;
+        const y = bestB.get(j);
+        if (y === undefined || m > y.m) bestB.set(j, { i, m, tie: false });
+        else if (m === y.m) y.tie = true;
+      }
+    }
+    const accepted: [number, number][] = [];
+    for (const [i, x] of bestA) {
+      const y = bestB.get(x.j);
+      if (!x.tie && y !== undefined && !y.tie && y.i === i) accepted.push([i, x.j]);
+    }
+    if (accepted.length === 0) break;
+    for (const [i, j] of accepted) accept(i, j);
+  }
+  return { partner: pa, seeds: seeds.length, rounds, decodedClasses: decoded };
+}
+
+/**
+ * Percolation when each hub class (`a`) is a union of attacker classes (`b`), as under keyed truncation:
+ * a matched pair maps each of its attacker classes to its hub bucket of the same pass (a function: many
+ * classes may map to one bucket); an unmatched attacker record j gets a mark towards hub record i per
+ * mapped class of j whose bucket holds i. A pair is accepted with ≥ `minMarks` marks, every mapped class
+ * of j in a bucket of i (the only contradiction a superset allows: a chance member of a bucket is not in
+ * the class), equal clear attributes and key profiles, and no tie on either side; to a fixed point.
+ */
+export function supersetPropagation(
+  a: Hypergraph,
+  b: Hypergraph,
+  seeds: readonly (readonly [number, number])[],
+  options: Partial<PropagationOptions> = {},
+): AttackResult {
+  const o = { ...PROPAGATION_DEFAULTS, ...options };
+  const pa = new Int32Array(a.n).fill(-1);
+  const pb = new Int32Array(b.n).fill(-1);
+  const mapB = new Int32Array(b.passOf.length).fill(-1);
+  let decoded = 0;
+  const byPass = (g: Hypergraph, r: number) => {
+    const m = new Map<string, number[]>();
+    for (const c of g.classesOf[r] as Int32Array) {
+      const p = g.passOf[c] as string;
+      m.set(p, [...(m.get(p) ?? []), c]);
+    }
+    return m;
+  };
+  const mapClasses = (i: number, j: number): void => {
+    const ai = byPass(a, i);
+    for (const [pass, ys] of byPass(b, j)) {
+      const xs = ai.get(pass) ?? [];
+      const used = new Set(ys.map((y) => mapB[y] as number).filter((x) => x !== -1));
+      const fy = ys.filter((y) => mapB[y] === -1);
+      // one bucket: every class of the pass is in it; two: pair the free class with the free bucket
+      const fx = xs.length === 1 ? xs : xs.filter((x) => !used.has(x));
+      if (fx.length !== 1 || (xs.length > 1 && fy.length !== 1)) continue;
+      for (const y of fy) {
+        mapB[y] = fx[0] as number;
+        decoded++;
+      }
+    }
+  };
+  const accept = (i: number, j: number) => {
+    pa[i] = j;
+    pb[j] = i;
+    mapClasses(i, j);
+  };
+  for (const [i, j] of seeds) if (pa[i] === -1 && pb[j] === -1) accept(i, j);
+  const mappedCount = (j: number): number => {
+    let k = 0;
+    for (const c of b.classesOf[j] as Int32Array) if (mapB[c] !== -1) k++;
+    return k;
+  };
+  let rounds = 0;
+  for (; rounds < o.maxRounds; rounds++) {
+    // marks[j][i]: mapped classes of j whose bucket holds i
+    const marks = new Map<number, Map<number, number>>();
+    mapB.forEach((x, y) => {
+      if (x === -1) return;
+      for (const j of b.members[y] as Int32Array) {
+        if (pb[j] !== -1) continue;
+        let row = marks.get(j);
+        for (const i of a.members[x] as Int32Array) {
+          if (pa[i] !== -1) continue;
+          if (row === undefined) {
+            row = new Map();
+            marks.set(j, row);
+          }
+          row.set(i, (row.get(i) ?? 0) + 1);
+        }
+      }
+    });
+    const bestA = new Map<number, { j: number; m: number; tie: boolean }>();
+    const bestB = new Map<number, { i: number; m: number; tie: boolean }>();
+    for (const [j, row] of marks) {
+      const need = mappedCount(j);
+      for (const [i, m] of row) {
+        if (m < o.minMarks || m !== need) continue;
         if (a.clear[i] !== b.clear[j] || a.profile[i] !== b.profile[j]) continue;
         const x = bestA.get(i);
         if (x === undefined || m > x.m) bestA.set(i, { j, m, tie: false });
