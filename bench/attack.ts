@@ -15,7 +15,8 @@
  *
  * Options: --persons N (T4/T5 victims, 20000), --graph-nodes n (T6 records per side, 1000),
  * --synth-persons M (synthetic F1, 5000), --schemes 'v1;v1+blip(0.05)' (names from the table),
- * --attacks t4,t5,t6,t7, --json <path> (bench/attack-results.json).
+ * --attacks t4,t5,t6,t7, --json <path> (bench/attack-results.json), --exhaustive-limit N (T7: overrides the
+ * engine's exhaustiveLimit, 0 forces candidates from blocking keys or LSH even on small inputs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import {
   saltedByYear,
   V1,
   V2,
+  v2Folded,
   withBalancing,
   withBlip,
   withDiffusion,
@@ -66,12 +68,15 @@ const { values } = parseArgs({
     schemes: { type: 'string' },
     attacks: { type: 'string', default: 't4,t5,t6,t7' },
     json: { type: 'string', default: join(root, 'bench', 'attack-results.json') },
+    'exhaustive-limit': { type: 'string' },
   },
 });
 const PERSONS = Number(values.persons);
 const GRAPH_NODES = Number(values['graph-nodes']);
 const SYNTH_PERSONS = Number(values['synth-persons']);
 const ATTACKS = new Set(values.attacks.split(','));
+const EXHAUSTIVE_LIMIT =
+  values['exhaustive-limit'] === undefined ? {} : { exhaustiveLimit: Number(values['exhaustive-limit']) };
 const SEED = 8;
 /** the attacker's own keys: its plaintext similarity is the mean over them */
 const ATTACKER_KEYS = 4;
@@ -97,6 +102,10 @@ const VICTIM_KEY = keyOf(0);
 const attackerKey = (i: number) => keyOf(100 + i);
 
 interface Candidate {
+  /** row name when it is not the scheme's (the same encoding linked another way) */
+  readonly name?: string;
+  /** run only when named in --schemes (the other k of the folding study) */
+  readonly optIn?: boolean;
   readonly scheme: ClkScheme;
   /** hub link configuration for this encoding (T7) */
   readonly link: Partial<LinkConfig>;
@@ -107,6 +116,8 @@ interface Candidate {
  */
 const V1_LINK = { floor: 0.5 };
 const DIFFUSION_LINK = { floor: 0.3 };
+/** study for A5 (bench/attack.md): no blocking keys read, LSH candidates, the score is the plain Dice */
+const LSH_LINK = { candidates: 'lsh' } as const;
 const CANDIDATES: readonly Candidate[] = [
   { scheme: V1, link: V1_LINK },
   { scheme: V2, link: {} },
@@ -116,9 +127,18 @@ const CANDIDATES: readonly Candidate[] = [
   { scheme: withXorFold(V1), link: V1_LINK },
   { scheme: withDiffusion(V1, 2, 1024), link: DIFFUSION_LINK },
   { scheme: withDiffusion(V1, 3, 1024), link: DIFFUSION_LINK },
+  { name: 'v2/lsh', scheme: V2, link: LSH_LINK },
+  { scheme: v2Folded(40), link: LSH_LINK },
+  { scheme: v2Folded(10), link: LSH_LINK, optIn: true },
+  { scheme: v2Folded(20), link: LSH_LINK, optIn: true },
+  { scheme: v2Folded(60), link: LSH_LINK, optIn: true },
+  { scheme: v2Folded(80), link: LSH_LINK, optIn: true },
 ];
+const rowName = (c: Candidate) => c.name ?? c.scheme.name;
 const only = values.schemes?.split(';');
-const candidates = CANDIDATES.filter((c) => only === undefined || only.includes(c.scheme.name));
+const candidates = CANDIDATES.filter((c) =>
+  only === undefined ? c.optIn !== true : only.includes(rowName(c)),
+);
 const runBaseline = only === undefined || only.includes('baseline');
 
 // ---- victims and knowledge
@@ -298,17 +318,20 @@ for (const c of candidates) {
       )
     : null;
   const febrlQ = ATTACKS.has('t7')
-    ? await linkageQuality(c.scheme, VICTIM_KEY, febrl, FEBRL_EXTRAS, SEED, c.link)
+    ? await linkageQuality(c.scheme, VICTIM_KEY, febrl, FEBRL_EXTRAS, SEED, {
+        ...c.link,
+        ...EXHAUSTIVE_LIMIT,
+      })
     : null;
   const synthQ = ATTACKS.has('t7')
-    ? await linkageQuality(c.scheme, VICTIM_KEY, synthLink, [], SEED, c.link)
+    ? await linkageQuality(c.scheme, VICTIM_KEY, synthLink, [], SEED, { ...c.link, ...EXHAUSTIVE_LIMIT })
     : null;
   const febrlDefault =
     ATTACKS.has('t7') && Object.keys(c.link).length > 0
-      ? await linkageQuality(c.scheme, VICTIM_KEY, febrl, FEBRL_EXTRAS, SEED)
+      ? await linkageQuality(c.scheme, VICTIM_KEY, febrl, FEBRL_EXTRAS, SEED, EXHAUSTIVE_LIMIT)
       : null;
   rows.push({
-    name: c.scheme.name,
+    name: rowName(c),
     description: c.scheme.description,
     t4,
     t5,
@@ -319,7 +342,7 @@ for (const c of candidates) {
     link: c.link,
     febrlDefaultLink: febrlDefault,
   });
-  log(`${c.scheme.name} done`);
+  log(`${rowName(c)} done`);
 }
 
 // ---- report
@@ -354,6 +377,27 @@ for (const r of rows) {
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);
+// T7 in detail: precision / recall, the automatic threshold, and the synthetic pairs the fuzzy stage must find
+const q = (x: LinkQuality | null) =>
+  x === null
+    ? '– | –'
+    : `${x.f1.toFixed(4)} (${x.precision.toFixed(4)} / ${x.recall.toFixed(4)}) | ${x.threshold.toFixed(2)}`;
+const t7 = rows.filter((r) => r.febrl !== null || r.synth !== null);
+if (t7.length > 0)
+  process.stdout.write(
+    [
+      '',
+      '| encoding | link | FEBRL4 F1 (P / R) | threshold | synthetic F1 (P / R) | threshold | synthetic fuzzy F1 (P / R) |',
+      '|---|---|---|---|---|---|---|',
+      ...t7.map((r) => {
+        const z = r.synth?.fuzzy;
+        return `| ${r.name} | ${JSON.stringify(r.link)} | ${q(r.febrl)} | ${q(r.synth)} | ${
+          z === undefined ? '–' : `${z.f1.toFixed(4)} (${z.precision.toFixed(4)} / ${z.recall.toFixed(4)})`
+        } |`;
+      }),
+      '',
+    ].join('\n'),
+  );
 writeFileSync(
   values.json,
   `${JSON.stringify(

@@ -31,6 +31,8 @@ export interface LinkQuality {
   readonly recall: number;
   readonly f1: number;
   readonly threshold: number;
+  /** the pe–cnaf pairs that share neither NIR pseudonym nor identity key: the fuzzy stage's work */
+  readonly fuzzy: { readonly precision: number; readonly recall: number; readonly f1: number };
 }
 
 /** Encode `records` with `scheme` under `key`, link pe against cnaf with the hub's engine, score. */
@@ -84,7 +86,14 @@ export async function linkageQuality(
     }));
     const q = qualityAgainstTruth(evalRecords);
     const f = q.bySourcePair['pe-cnaf'] ?? q.overall;
-    return { precision: f.precision, recall: f.recall, f1: f.f1, threshold: result.summary.threshold };
+    const z = q.bySourcePairAndType['pe-cnaf']?.fuzzy ?? q.byType.fuzzy;
+    return {
+      precision: f.precision,
+      recall: f.recall,
+      f1: f.f1,
+      threshold: result.summary.threshold,
+      fuzzy: { precision: z.precision, recall: z.recall, f1: z.f1 },
+    };
   } finally {
     conn.closeSync();
     db.closeSync();
