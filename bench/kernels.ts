@@ -1,8 +1,10 @@
 /**
  * Kernel microbenchmarks (tinybench): `npm run bench:kernels`. Normalisation, HMAC-SHA-256 (our kernel
- * against @noble/hashes), CLK encoding of one record (memo tables warm and cold), blocking keys, and the
- * whole identity encoding. Prints a table (median latency, ops/s); figures go to bench/README.md.
+ * against @noble/hashes and node:crypto), CLK encoding of one record (memo tables warm and cold),
+ * blocking keys, and the whole identity encoding. Prints a table (median latency, ops/s); figures go to
+ * bench/README.md.
  */
+import { createHmac } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Bench } from 'tinybench';
@@ -26,7 +28,8 @@ const raws = Array.from({ length: 1000 }, (_, i) => ({
 }));
 const ids = raws.map((r) => normaliseIdentity(r));
 const msg = lengthPrefixed('ldh-link/1/nir', '185077505612323');
-const ours = new HmacSha256(new Uint8Array(32).fill(1));
+const hmacKey = new Uint8Array(32).fill(1);
+const ours = new HmacSha256(hmacKey);
 const out = new Uint8Array(32);
 const warm = new ClkEncoder(key, CLK_V1);
 const encoder = new IdentityEncoder(key);
@@ -44,6 +47,9 @@ bench
   })
   .add('HMAC-SHA-256 33 B — @noble/hashes hmac()', () => {
     hmac(sha256, new Uint8Array(32).fill(1), msg);
+  })
+  .add('HMAC-SHA-256 33 B — node:crypto createHmac()', () => {
+    createHmac('sha256', hmacKey).update(msg).digest();
   })
   .add('HMAC-SHA-256 33 B — ldh-link kernel (precomputed pads)', () => {
     ours.macInto(msg, msg.length, out);

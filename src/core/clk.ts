@@ -38,11 +38,14 @@ function charIndex(c: number, pad: number): number {
   return c >= 65 && c <= 90 ? c - 64 : -1;
 }
 
+/** Numeric whole tokens of up to this many digits are memoised in tables indexed by their value. */
+const NUMERIC_DIGITS = 5;
+
 /**
  * One field's keyed hashing. Token → positions results are memoised per key: for bigram fields in a
  * 27 × 27 table indexed by the two characters (no hashing of strings at all); for numeric whole values of
- * up to 4 digits (years, months, days, sex) in tables indexed by the value; for the others (communes,
- * départements) in a bounded map.
+ * up to 5 digits (years, months, days, sex, commune codes) in tables indexed by the value; for the others
+ * (Corsican communes, non-numeric values) in a bounded map.
  */
 class FieldHasher {
   private readonly mac: (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array;
@@ -51,8 +54,10 @@ class FieldHasher {
   private readonly bigramDone = new Uint8Array(ALPHABET * ALPHABET);
   private readonly wholeTokens = new BoundedMemo<Uint16Array>(100_000);
   private readonly hashToken = (t: string): Uint16Array => this.tokenPositions(t);
-  /** positions of numeric whole tokens of up to 4 digits (years, months, days, sex), by value */
-  private readonly numeric: (Uint16Array | undefined)[][] = [[], [], [], [], []];
+  /** numeric whole tokens: slot of each value by number of digits (-1: not seen), positions by slot */
+  private readonly numericSlots: (Int32Array | undefined)[] = [];
+  private numericPositions = new Uint16Array(0);
+  private numericCount = 0;
   private readonly pad: number;
   constructor(
     key: LinkageKey,
@@ -84,34 +89,46 @@ class FieldHasher {
     return out;
   }
 
-  private wholePositions(value: string): Uint16Array {
+  /** The slot of a numeric token in `numericPositions`, or -1 when the value is not numeric or too long. */
+  private numericSlot(value: string): number {
     const n = value.length;
-    if (n > 0 && n <= 4) {
-      let x = 0;
-      for (let i = 0; i < n; i++) {
-        const d = value.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) return this.wholeTokens.get(value, this.hashToken);
-        x = x * 10 + d;
-      }
-      // tables per length keep "01" and "1" apart
-      const table = this.numeric[n] ?? [];
-      let p = table[x];
-      if (p === undefined) {
-        p = this.tokenPositions(value);
-        table[x] = p;
-      }
-      return p;
+    if (n === 0 || n > NUMERIC_DIGITS) return -1;
+    let x = 0;
+    for (let i = 0; i < n; i++) {
+      const d = value.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      x = x * 10 + d;
     }
-    return this.wholeTokens.get(value, this.hashToken);
+    // one table per length keeps "01" and "1" apart
+    let slots = this.numericSlots[n];
+    if (slots === undefined) {
+      slots = new Int32Array(10 ** n).fill(-1);
+      this.numericSlots[n] = slots;
+    }
+    let slot = slots[x] as number;
+    if (slot < 0) {
+      const { k } = this.field;
+      slot = this.numericCount++;
+      if (this.numericPositions.length < (slot + 1) * k) {
+        const grown = new Uint16Array(Math.max(64 * k, 2 * this.numericPositions.length));
+        grown.set(this.numericPositions);
+        this.numericPositions = grown;
+      }
+      this.numericPositions.set(this.tokenPositions(value), slot * k);
+      slots[x] = slot;
+    }
+    return slot;
   }
 
   /** ORs the bits of every token of `value` into `acc` (l/32 words, bit p = bit 31 − p mod 32 of word ⌊p/32⌋). */
   addValue(value: string, acc: Uint32Array): void {
+    const { k } = this.field;
     if (this.field.tokenizer === 'whole') {
-      setBits(acc, this.wholePositions(value), 0, this.field.k);
+      const slot = this.numericSlot(value);
+      if (slot >= 0) setBits(acc, this.numericPositions, slot * k, k);
+      else setBits(acc, this.wholeTokens.get(value, this.hashToken), 0, k);
       return;
     }
-    const { k } = this.field;
     // padded bigrams: _V0, V0V1, …, Vn-1_
     let prev = 0;
     for (let i = 0; i <= value.length; i++) {
@@ -135,9 +152,10 @@ class FieldHasher {
 }
 
 function setBits(acc: Uint32Array, positions: Uint16Array, from: number, n: number): void {
-  for (let i = from; i < from + n; i++) {
-    const p = positions[i] ?? 0;
-    acc[p >>> 5] = (acc[p >>> 5] ?? 0) | (0x80000000 >>> (p & 31));
+  const end = from + n;
+  for (let i = from; i < end; i++) {
+    const p = positions[i] as number;
+    acc[p >>> 5] = (acc[p >>> 5] as number) | (0x80000000 >>> (p & 31));
   }
 }
 

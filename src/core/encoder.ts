@@ -30,7 +30,7 @@ export function clkInput(id: Identity, extras: Readonly<Record<string, string>> 
   const birth = compact(id.birthName);
   const usage = compact(id.usageName);
   const firsts = id.firstNames.map(compact);
-  return {
+  const input: Record<string, readonly string[]> = {
     birth_name: birth === '' ? [] : [birth],
     // encoded only when it differs from the birth name, so a copied birth name does not weigh twice
     usage_name: usage === '' || usage === birth ? [] : [usage],
@@ -42,10 +42,12 @@ export function clkInput(id: Identity, extras: Readonly<Record<string, string>> 
     sex: id.sex === null ? [] : [id.sex],
     birth_place: id.birthPlace === null ? [] : [id.birthPlace.code],
     birth_dept: id.birthPlace === null ? [] : [id.birthPlace.dept],
-    ...Object.fromEntries(
-      Object.entries(extras).map(([name, v]) => [`${EXTRA_FIELD_PREFIX}${name}`, v === '' ? [] : [v]]),
-    ),
   };
+  for (const name in extras) {
+    const v = extras[name] ?? '';
+    input[`${EXTRA_FIELD_PREFIX}${name}`] = v === '' ? [] : [v];
+  }
+  return input;
 }
 
 export class IdentityEncoder {

@@ -2,8 +2,11 @@
  * HMAC-SHA-256 (RFC 2104, FIPS 180-4) specialised for the producer's hot path: millions of short
  * messages under a handful of fixed keys. The key's inner and outer pad blocks are compressed once;
  * each MAC then costs one compression per 64-byte message block plus one for the outer hash, with no
- * allocation. Outputs are checked against @noble/hashes in hmac-sha256.test.ts (property test), so this
- * is a faster path to the same function, not a different function. Pure.
+ * allocation: message words are loaded straight into the schedule, and the outer block is built from the
+ * inner state's words. Outputs are checked against @noble/hashes in hmac-sha256.test.ts (property test),
+ * so this is a faster path to the same function, not a different function. Faster here than node:crypto
+ * (whose per-call objects cost more than the hash of a short message) and than a WebAssembly compression
+ * function (measured equal): bench/README.md. Pure.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -23,10 +26,11 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
+/** The message schedule; compress() reads W[0..16) and fills the rest. */
 const W = new Int32Array(64);
 
-/** One SHA-256 compression of block[off..off+64) into state. */
-function compress(state: Int32Array, block: Uint8Array, off: number): void {
+/** Loads W[0..16) from the big-endian words of block[off..off+64). */
+function loadBlock(block: Uint8Array, off: number): void {
   for (let i = 0; i < 16; i++) {
     const j = off + 4 * i;
     W[i] =
@@ -35,6 +39,10 @@ function compress(state: Int32Array, block: Uint8Array, off: number): void {
       ((block[j + 2] as number) << 8) |
       (block[j + 3] as number);
   }
+}
+
+/** One SHA-256 compression of the block in W[0..16) into state. */
+function compress(state: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const w15 = W[i - 15] as number;
     const w2 = W[i - 2] as number;
@@ -74,23 +82,45 @@ function compress(state: Int32Array, block: Uint8Array, off: number): void {
   state[7] = ((state[7] as number) + h) | 0;
 }
 
-/** A keyed HMAC-SHA-256 with precomputed pad states. Not safe to share between threads (scratch buffers). */
+/**
+ * Loads W[0..16) with the last bytes of a message, msg[from..to) (fewer than 64: whole blocks are
+ * compressed first), then — with `pad` — the 0x80 byte, zeros, and — when `lengthBits` is not null — the
+ * 64-bit big-endian message length in W[14..16).
+ */
+function loadTail(msg: Uint8Array, from: number, to: number, pad: boolean, lengthBits: number | null): void {
+  W.fill(0, 0, 16);
+  const n = to - from;
+  for (let i = 0; i < n; i++)
+    W[i >>> 2] = (W[i >>> 2] as number) | ((msg[from + i] as number) << (24 - 8 * (i & 3)));
+  if (pad) W[n >>> 2] = (W[n >>> 2] as number) | (0x80 << (24 - 8 * (n & 3)));
+  if (lengthBits !== null) {
+    W[14] = Math.floor(lengthBits / 2 ** 32) | 0;
+    W[15] = lengthBits | 0;
+  }
+}
+
+/** A keyed HMAC-SHA-256 with precomputed pad states. Not safe to share between threads (scratch state). */
 export class HmacSha256 {
   private readonly inner = new Int32Array(8);
   private readonly outer = new Int32Array(8);
   private readonly state = new Int32Array(8);
-  private block = new Uint8Array(128);
 
   constructor(key: Uint8Array) {
     const k = key.length > 64 ? sha256(key) : key;
     const pad = new Uint8Array(64);
     pad.set(k);
-    const ipad = pad.map((x) => x ^ 0x36);
-    const opad = pad.map((x) => x ^ 0x5c);
     this.inner.set(IV);
-    compress(this.inner, ipad, 0);
+    loadBlock(
+      pad.map((x) => x ^ 0x36),
+      0,
+    );
+    compress(this.inner);
     this.outer.set(IV);
-    compress(this.outer, opad, 0);
+    loadBlock(
+      pad.map((x) => x ^ 0x5c),
+      0,
+    );
+    compress(this.outer);
   }
 
   /** MAC of msg[0..len) written into out (32 bytes). */
@@ -99,55 +129,41 @@ export class HmacSha256 {
     st.set(this.inner);
     let off = 0;
     while (len - off >= 64) {
-      compress(st, msg, off);
+      loadBlock(msg, off);
+      compress(st);
       off += 64;
     }
-    const rest = len - off;
-    const padded = rest + 9 > 64 ? 128 : 64;
-    if (this.block.length < padded) this.block = new Uint8Array(128);
-    const blk = this.block;
-    blk.fill(0, 0, padded);
-    blk.set(msg.subarray(off, len), 0);
-    blk[rest] = 0x80;
-    writeBitLength(blk, padded, 64 + len);
-    compress(st, blk, 0);
-    if (padded === 128) compress(st, blk, 64);
-    // outer hash: one block = inner digest (32 bytes) + padding, total length 64 + 32
-    blk.fill(0, 0, 64);
-    writeState(st, blk);
-    blk[32] = 0x80;
-    writeBitLength(blk, 64, 96);
+    // the last block: the message tail, 0x80, the length in bits (of ipad ‖ message); a tail of 56 bytes
+    // or more leaves no room for the length, which then goes in one more block
+    const bits = (64 + len) * 8;
+    if (len - off <= 55) {
+      loadTail(msg, off, len, true, bits);
+      compress(st);
+    } else {
+      loadTail(msg, off, len, true, null);
+      compress(st);
+      loadTail(msg, 0, 0, false, bits);
+      compress(st);
+    }
+    // outer hash: one block = inner digest (32 bytes), 0x80, zeros, length 64 + 32 bytes
+    W.set(st, 0);
+    W[8] = 0x80000000 | 0;
+    W.fill(0, 9, 15);
+    W[15] = (64 + 32) * 8;
     st.set(this.outer);
-    compress(st, blk, 0);
-    writeState(st, out);
+    compress(st);
+    for (let i = 0; i < 8; i++) {
+      const v = st[i] as number;
+      out[4 * i] = v >>> 24;
+      out[4 * i + 1] = v >>> 16;
+      out[4 * i + 2] = v >>> 8;
+      out[4 * i + 3] = v;
+    }
     return out;
   }
 
   mac(msg: Uint8Array): Uint8Array {
     return this.macInto(msg, msg.length, new Uint8Array(32));
-  }
-}
-
-function writeBitLength(blk: Uint8Array, end: number, bytes: number): void {
-  const bits = bytes * 8; // < 2^53 for any message we hash
-  const hi = Math.floor(bits / 2 ** 32);
-  blk[end - 8] = hi >>> 24;
-  blk[end - 7] = hi >>> 16;
-  blk[end - 6] = hi >>> 8;
-  blk[end - 5] = hi;
-  blk[end - 4] = bits >>> 24;
-  blk[end - 3] = bits >>> 16;
-  blk[end - 2] = bits >>> 8;
-  blk[end - 1] = bits;
-}
-
-function writeState(st: Int32Array, out: Uint8Array): void {
-  for (let i = 0; i < 8; i++) {
-    const v = st[i] ?? 0;
-    out[4 * i] = v >>> 24;
-    out[4 * i + 1] = v >>> 16;
-    out[4 * i + 2] = v >>> 8;
-    out[4 * i + 3] = v;
   }
 }
 

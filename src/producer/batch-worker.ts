@@ -1,10 +1,11 @@
 /**
  * The unit that processes batches and writes their output — one per worker thread (or one in the main
- * thread with `--workers 0`). Each writes its own part files, so that no row crosses back to the main
- * thread; only reject lines and coverage counts are returned. Identity and event lines are spread over
- * RID_BUCKETS files by the top bits of their rid, so that the extract can later be written in rid order
- * one bucket at a time, with memory bounded by a bucket rather than by the extract (pseudonymise.ts).
- * Batches are handled one after the other (a promise chain), so writes never interleave.
+ * thread with `--workers 0`). Each writes its own part files (identity and event lines, record map), so
+ * that no row crosses back to the main thread; only reject lines and coverage counts are returned. Lines
+ * go straight into the writers' byte buffers, so none outlives its row as a string. Identity and event
+ * lines are spread over rid buckets (by the top bits of their rid), so that DuckDB can later sort the
+ * extract into rid order a few buckets at a time, with memory bounded by a group of buckets rather than
+ * by the extract (parquet.ts). A batch is handled synchronously, start to end.
  */
 import { join } from 'node:path';
 import type { LinkageKey } from '../core/keys.js';
@@ -13,7 +14,23 @@ import { RID_BITS, RidPermutation } from '../core/rid.js';
 import { type Batch, processBatch } from './batch.js';
 import type { Coverage } from './coverage.js';
 import { LineWriter } from './files.js';
+import type { LineFormat } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
+
+/** What every BatchWorker of a run shares. */
+export interface BatchSetup {
+  readonly key: LinkageKey;
+  readonly ridKey: Uint32Array;
+  readonly mapping: Mapping;
+  /** canonical fields in row-line order (`identityFieldOrder`) */
+  readonly fields: readonly string[];
+  /** the folder of the part files */
+  readonly dir: string;
+  /** number of rid buckets, a power of two */
+  readonly buckets: number;
+  /** how the batches' lines are to be read */
+  readonly format: LineFormat;
+}
 
 export interface BatchReply {
   readonly seq: number;
@@ -21,70 +38,66 @@ export interface BatchReply {
   readonly coverage: Coverage;
 }
 
-/** Number of rid buckets (a power of two). */
-export const RID_BUCKETS = 32;
-const BUCKET_SHIFT = RID_BITS - Math.log2(RID_BUCKETS);
-const BUCKET_BUFFER = 1 << 16;
+export type BucketKind = 'identities' | 'events';
 
-export type PartKind = 'identities' | 'events';
-
-export const bucketFile = (kind: PartKind, bucket: number, part: number): string =>
-  `${kind}-b${String(bucket).padStart(2, '0')}-${part}.csv`;
+/** The part file of one worker (`part`) for one rid bucket. */
+export const bucketFile = (dir: string, kind: BucketKind, bucket: number, part: number): string =>
+  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}-${part}.csv`);
 
 export const recordMapPart = (dir: string, part: number): string => join(dir, `record-map-${part}.csv`);
 
+/**
+ * Input rows per rid bucket, at most. DuckDB sorts buckets in groups that fit its memory (parquet.ts): a
+ * bucket must stay well below a group even when every row is a new identity (about 450 bytes of part
+ * file each).
+ */
+const ROWS_PER_BUCKET = 1 << 18;
+
+/** The number of rid buckets for an input of `rows` rows: a power of two, at most 2^10. */
+export function ridBuckets(rows: number): number {
+  let b = 1;
+  while (b < 1024 && b * ROWS_PER_BUCKET < rows) b *= 2;
+  return b;
+}
+
+/** Buffer of each bucket writer: many are open at once. */
+const BUCKET_BUFFER = 1 << 18;
+
 export class BatchWorker {
   private readonly processor: RowProcessor;
-  private readonly buckets: Record<PartKind, LineWriter[]>;
+  private readonly identities: LineWriter[];
+  private readonly events: LineWriter[];
   private readonly recordMap: LineWriter;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly bucketShift: number;
 
   constructor(
-    key: LinkageKey,
-    ridKey: Uint32Array,
-    private readonly mapping: Mapping,
-    private readonly fields: readonly string[],
-    dir: string,
+    private readonly setup: BatchSetup,
     part: number,
   ) {
+    const { key, ridKey, mapping, dir, buckets } = setup;
     this.processor = new RowProcessor(key, mapping, new RidPermutation(ridKey));
-    const open = (kind: PartKind) =>
+    const open = (kind: BucketKind) =>
       Array.from(
-        { length: RID_BUCKETS },
-        (_, b) => new LineWriter(join(dir, bucketFile(kind, b, part)), BUCKET_BUFFER),
+        { length: buckets },
+        (_, b) => new LineWriter(bucketFile(dir, kind, b, part), BUCKET_BUFFER),
       );
-    this.buckets = { identities: open('identities'), events: open('events') };
+    this.identities = open('identities');
+    this.events = open('events');
     this.recordMap = new LineWriter(recordMapPart(dir, part));
+    this.bucketShift = RID_BITS - Math.log2(buckets);
   }
 
-  private all(): LineWriter[] {
-    return [...this.buckets.identities, ...this.buckets.events, this.recordMap];
+  handle(batch: Batch): BatchReply {
+    const { fields, mapping, format } = this.setup;
+    return processBatch(this.processor, fields, mapping, format, batch, (rid, event, id, map) => {
+      const b = rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
+      this.events[b]?.line(event);
+      if (id !== null) this.identities[b]?.line(id);
+      if (map !== null) this.recordMap.line(map);
+    });
   }
 
-  handle(batch: Batch): Promise<BatchReply> {
-    const run = async (): Promise<BatchReply> => {
-      const r = processBatch(
-        this.processor,
-        this.fields,
-        this.mapping.values,
-        batch,
-        (rid, event, identity, map) => {
-          const b = rid >>> BUCKET_SHIFT;
-          this.buckets.events[b]?.line(event);
-          if (identity !== null) this.buckets.identities[b]?.line(identity);
-          if (map !== null) this.recordMap.line(map);
-        },
-      );
-      for (const w of this.all()) await w.flushIfFull();
-      return r;
-    };
-    const p = this.chain.then(run);
-    this.chain = p.catch(() => {});
-    return p;
-  }
-
-  async close(): Promise<void> {
-    await this.chain;
-    for (const w of this.all()) await w.close();
+  close(): void {
+    for (const w of [...this.events, ...this.identities, this.recordMap]) w.close();
   }
 }

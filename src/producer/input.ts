@@ -119,6 +119,50 @@ export async function openInput(
   return { kind: 'csv', select, columns, rejectsTable };
 }
 
+/** Where the data rows of a plain CSV start (after the header line) and how many there are. */
+export interface PlainCsv {
+  readonly dataStart: number;
+  readonly rows: number;
+}
+
+/**
+ * Whether a CSV file can be split on its delimiter and line feeds alone, as DuckDB would read it: no
+ * quote character and no carriage return anywhere, no empty line. Such a file (most exports) is split by
+ * the worker threads themselves; any other goes through DuckDB first (pseudonymise.ts). The workers still
+ * check each line's number of fields and its encoding. Reads the file once (block by block).
+ */
+export async function scanPlainCsv(path: string): Promise<PlainCsv | null> {
+  const fh = await open(path, 'r');
+  try {
+    const block = Buffer.allocUnsafeSlow(1 << 22);
+    let position = 0;
+    let dataStart = -1;
+    let lines = 0;
+    let lineStart = 0; // file offset of the current line's first byte
+    let last = 0x0a; // the byte before the block
+    for (;;) {
+      const { bytesRead } = await fh.read(block, 0, block.length, position);
+      if (bytesRead === 0) break;
+      const data = block.subarray(0, bytesRead);
+      if (data.indexOf(0x22) >= 0 || data.indexOf(0x0d) >= 0) return null;
+      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, nl + 1)) {
+        const at = position + nl;
+        if (at === lineStart) return null; // an empty line
+        if (dataStart < 0) dataStart = at + 1;
+        else lines++;
+        lineStart = at + 1;
+      }
+      last = data[bytesRead - 1] ?? last;
+      position += bytesRead;
+    }
+    if (dataStart < 0) return null; // no line feed: DuckDB decides what a header alone means
+    if (last !== 0x0a) lines++; // a last line without its line feed
+    return { dataStart, rows: lines };
+  } finally {
+    await fh.close();
+  }
+}
+
 export interface CsvRejectLine {
   readonly line: number;
   readonly column: string | null;

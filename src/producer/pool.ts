@@ -1,14 +1,15 @@
 /**
- * A small ordered pool of BatchWorkers in worker threads: `submit` returns when there is room
- * (back-pressure) with the replies that are ready, oldest first; `close` flushes every worker's part
+ * A small ordered pool of BatchWorkers in worker threads. The threads are started at construction, so
+ * that they load their code while the main thread opens the input; `start` gives them the run's setup;
+ * `submit` hands a batch of lines over (its buffer is transferred, not copied) and returns when there is
+ * room (back-pressure) with the replies that are ready, oldest first; `close` flushes every worker's part
  * files. With 0 workers one BatchWorker runs in the main thread (tests, debugging).
  */
 import { Worker } from 'node:worker_threads';
 import { LdhError } from '../core/errors.js';
-import type { LinkageKey } from '../core/keys.js';
-import type { Mapping } from '../core/mapping.js';
 import type { Batch } from './batch.js';
-import { type BatchReply, BatchWorker } from './batch-worker.js';
+import { type BatchReply, type BatchSetup, BatchWorker } from './batch-worker.js';
+import { NotPlainCsv } from './row-lines.js';
 
 type Reply =
   | { ok: true; reply: BatchReply }
@@ -17,7 +18,8 @@ type Reply =
 
 export class BatchPool {
   private readonly workers: Worker[] = [];
-  private readonly inline: BatchWorker | null;
+  private inline: BatchWorker | null = null;
+  private setup: BatchSetup | null = null;
   private readonly pending = new Map<
     number,
     { resolve: (r: BatchReply) => void; reject: (e: Error) => void }
@@ -26,17 +28,11 @@ export class BatchPool {
   private readonly queue: Promise<BatchReply>[] = [];
   private next = 0;
 
-  /** Part files go to `dir`; there are max(1, workers) parts, numbered from 0. */
+  /** There will be max(1, workers) part files, numbered from 0. */
   constructor(
-    key: LinkageKey,
-    ridKey: Uint32Array,
-    mapping: Mapping,
-    fields: readonly string[],
-    dir: string,
     workers: number,
     private readonly maxInFlight = Math.max(2, workers * 3),
   ) {
-    this.inline = workers === 0 ? new BatchWorker(key, ridKey, mapping, fields, dir, 0) : null;
     const ts = import.meta.url.endsWith('.ts');
     const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
     // Under tsx (dev scripts, tests) the worker must register the TypeScript loader before importing.
@@ -46,7 +42,6 @@ export class BatchPool {
     for (let part = 0; part < workers; part++) {
       const w = new Worker(entry, {
         eval: ts,
-        workerData: { key: key.bytes, ridKey, mapping, fields, dir, part },
         // a young generation larger than the default: most per-row garbage then dies young, fewer promotions
         resourceLimits: { maxYoungGenerationSizeMb: 48 },
       });
@@ -59,6 +54,7 @@ export class BatchPool {
         const p = this.pending.get(seq);
         this.pending.delete(seq);
         if (m.ok) p?.resolve(m.reply);
+        else if (m.error === NotPlainCsv.name) p?.reject(new NotPlainCsv('in a worker'));
         else p?.reject(new LdhError('INTERNAL', 'a worker failed on a batch'));
       });
       w.on('error', (e) => {
@@ -71,22 +67,37 @@ export class BatchPool {
     }
   }
 
+  /** Gives the workers the run's setup (part files go to `setup.dir`); before any `submit`. */
+  start(setup: BatchSetup): void {
+    this.setup = setup;
+    if (this.workers.length === 0) this.inline = new BatchWorker(setup, 0);
+    this.workers.forEach((w, part) => {
+      w.postMessage({ setup, part });
+    });
+  }
+
   /** The number of part files written. */
   get parts(): number {
     return Math.max(1, this.workers.length);
   }
 
-  /** Queue a batch; resolves with the replies that are ready, oldest first, when the queue is full. */
-  async submit(rows: readonly string[], firstRow: number): Promise<BatchReply[]> {
+  /**
+   * Queue a batch of row lines whose first row is number `firstRow` (1-based); `lines` is detached when
+   * handed to a worker. Resolves with the replies that are ready, oldest first, when the queue is full.
+   */
+  async submit(lines: Uint8Array, firstRow: number): Promise<BatchReply[]> {
+    if (this.setup === null) throw new Error('BatchPool.start must come first');
     const seq = this.next++;
-    const batch: Batch = { seq, firstRow, rows };
+    const batch: Batch = { seq, firstRow, lines };
     let p: Promise<BatchReply>;
-    if (this.inline) p = this.inline.handle(batch);
-    else {
+    if (this.inline) {
+      const inline = this.inline;
+      p = new Promise<BatchReply>((resolve) => resolve(inline.handle(batch)));
+    } else {
       const w = this.workers[seq % this.workers.length];
       p = new Promise<BatchReply>((resolve, reject) => {
         this.pending.set(seq, { resolve, reject });
-        w?.postMessage(batch);
+        w?.postMessage(batch, [lines.buffer as ArrayBuffer]);
       });
     }
     p.catch(() => {}); // awaited in order below; this only silences the early-rejection warning
@@ -111,7 +122,7 @@ export class BatchPool {
 
   /** Flushes and closes every part file, then stops the threads. */
   async close(): Promise<void> {
-    if (this.inline) await this.inline.close();
+    this.inline?.close();
     const flushed = await Promise.all(
       this.workers.map(
         (w) =>

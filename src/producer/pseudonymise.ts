@@ -1,8 +1,10 @@
 /**
  * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v2). The shell around
- * the pure core: DuckDB reads the input and hands rows to worker threads running the RowProcessor; their
- * identity and event lines go to intermediate files that DuckDB writes out as Parquet in rid order (a
- * random permutation of the input order, core/rid.ts); the manifest is signed last.
+ * the pure core, in phases: the input's rows reach worker threads running the RowProcessor as lines of
+ * text — the lines of a plain CSV file as they are, any other input as row lines written by DuckDB
+ * (row-lines.ts) —, the main thread only cutting the file into batches (rows-phase.ts); the workers write
+ * identity and event lines to part files that DuckDB writes out as Parquet in rid order (a random
+ * permutation of the input order, core/rid.ts); the manifest is signed last.
  *
  * Atomicity: everything is written under DIR/.ldh-tmp-<run>/ and moved into DIR at the end, manifest.json
  * last; an interrupted run leaves no manifest, so nothing that looks complete is half-written. Stale
@@ -14,9 +16,9 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
-import { ATTRIBUTES, REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
+import { REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
 import { type Manifest, manifestClk, signManifest, type UnsignedManifest } from '../core/manifest.js';
 import { extraFieldNames, Mapping } from '../core/mapping.js';
@@ -31,16 +33,17 @@ import { secretKeyBytes } from '../core/signing-keys.js';
 import { packBundle } from '../extract/bundle-pack.js';
 import { createSealStream } from '../extract/seal-stream.js';
 import { sha256File } from '../extract/sha256-file.js';
-import { sqlString } from '../extract/sql.js';
 import { readLinkageKey, readSealPublicKey, readSigningKey } from '../shared/key-files.js';
 import { TOOL_VERSION } from '../version.js';
 import { identityFieldOrder } from './batch.js';
-import { type BatchReply, bucketFile, type PartKind, RID_BUCKETS, recordMapPart } from './batch-worker.js';
-import { countReject, emptyCoverage, mergeCoverage } from './coverage.js';
-import { concatenate, LineWriter } from './files.js';
-import { csvRejects, type InputEncoding, openInput, sqlIdent } from './input.js';
+import { recordMapPart, ridBuckets } from './batch-worker.js';
+import { countReject } from './coverage.js';
+import { concatenate } from './files.js';
+import { type CsvRejectLine, csvRejects, type InputEncoding, openInput, scanPlainCsv } from './input.js';
+import { writeParquet } from './parquet.js';
 import { BatchPool } from './pool.js';
-import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
+import { type LineFormat, NotPlainCsv, writeRowLines } from './row-lines.js';
+import { processRows, type RowsRun } from './rows-phase.js';
 
 export interface PseudonymiseOptions {
   readonly source: Source;
@@ -55,12 +58,14 @@ export interface PseudonymiseOptions {
   readonly now?: () => Date;
   /** called after each batch; `total` is null when unknown */
   readonly onProgress?: (rows: number, total: number | null) => void;
-  /** count the rows first so that progress has a total (one extra fast pass) */
+  /** ignored: the number of rows is now always known before they are processed */
   readonly countFirst?: boolean;
   /** worker threads for encoding (default: one per core, at most 4; 0 = in the main thread) */
   readonly workers?: number;
   /** the hub's sealing public key file: also write DIR/extract.sealed (hub protocol §3) */
   readonly sealTo?: string;
+  /** the rid permutation key (tests only: by default a random key, discarded after the run) */
+  readonly ridKey?: Uint32Array;
 }
 
 export interface PseudonymiseResult {
@@ -142,6 +147,9 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     threads: '2',
   });
   const conn = await db.connect();
+  // the worker threads load their code while the input is opened
+  const workers = opts.workers ?? defaultWorkers();
+  let pool = new BatchPool(workers);
   try {
     const input = await openInput(
       conn,
@@ -159,66 +167,71 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    let total: number | null = null;
-    if (opts.countFirst) {
-      const r = await conn.runAndReadAll(`SELECT count(*) FROM (${input.select})`);
-      total = Number(r.getRows()[0]?.[0] ?? 0);
-    }
-
-    const rejects = new LineWriter(join(tmp, 'rejects.csv'));
-    rejects.line('line,row,record_id,reason,field');
-    const coverage = emptyCoverage();
-    const take = async (replies: readonly BatchReply[]) => {
-      for (const r of replies) {
-        if (r.rejects !== '') rejects.line(r.rejects);
-        mergeCoverage(coverage, r.coverage);
-      }
-      await rejects.flushIfFull();
-    };
-
-    // DuckDB hands each row over as one string (mapped columns joined by U+001F, identity fields first):
-    // one crossing into JavaScript per row instead of one per column.
     const fields = identityFieldOrder(Object.keys(mapping.columns));
-    const concat = fields.map((f) => `coalesce(${sqlIdent(mapping.columns[f] ?? '')}, '')`).join(', ');
-    const ridKey = new Uint32Array(randomBytes(16).buffer);
-    const pool = new BatchPool(key, ridKey, mapping, fields, tmp, opts.workers ?? defaultWorkers());
-    let inputRows = 0;
-    try {
-      const result = await conn.stream(`SELECT concat_ws(chr(31), ${concat}) FROM (${input.select})`);
-      let next = result.fetchChunk();
-      for (;;) {
-        const chunk = await next;
-        if (chunk === null || chunk.rowCount === 0) break;
-        next = result.fetchChunk(); // DuckDB reads the next chunk while this one is processed
-        next.catch(() => {}); // awaited at the next turn; if a batch fails first, no unhandled rejection
-        const col = chunk.getColumnVector(0);
-        const batch: string[] = new Array(chunk.rowCount);
-        for (let i = 0; i < chunk.rowCount; i++) batch[i] = String(col.getItem(i) ?? '');
-        await take(await pool.submit(batch, inputRows + 1));
-        inputRows += chunk.rowCount;
-        opts.onProgress?.(inputRows, total);
-      }
-      await take(await pool.drain());
-      await pool.close();
-    } catch (e) {
-      await pool.abort();
-      throw e;
+    const encoding = opts.encoding ?? 'utf-8';
+    const rowsRun = (pool: BatchPool, format: LineFormat, file: string, from: number, total: number) =>
+      processRows({
+        pool,
+        setup: {
+          key,
+          ridKey: opts.ridKey ?? new Uint32Array(randomBytes(16).buffer),
+          mapping,
+          fields,
+          dir: tmp,
+          buckets: ridBuckets(total),
+          format,
+        },
+        file,
+        from,
+        total,
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+    // A plain CSV file is split by the workers themselves; any other input (or a file that turns out not
+    // to be plain) is parsed by DuckDB first, into row lines.
+    const plain = input.kind === 'csv' ? await scanPlainCsv(opts.input) : null;
+    let run: RowsRun | null = null;
+    let malformed: CsvRejectLine[] = [];
+    if (plain !== null) {
+      phase('input', t0);
+      const format = {
+        kind: 'csv',
+        delimiter: opts.delimiter ?? ',',
+        encoding: encoding === 'latin1' ? 'latin1' : 'utf8',
+        columns: input.columns,
+      } as const;
+      run = await rowsRun(pool, format, opts.input, plain.dataStart, plain.rows).catch((e: unknown) => {
+        if (e instanceof NotPlainCsv) return null;
+        throw e;
+      });
     }
+    if (run === null) {
+      const rowLines = join(tmp, 'rows.txt');
+      const rows = await writeRowLines(
+        conn,
+        input,
+        fields.map((f) => mapping.columns[f] ?? ''),
+        rowLines,
+      );
+      malformed = await csvRejects(conn, input);
+      if (malformed.some((m) => m.type === 'INVALID ENCODING')) {
+        throw new LdhError(
+          'INPUT_ENCODING',
+          `the input is not valid ${encoding}${encoding === 'utf-8' ? ' (is it a Latin-1 export? try --encoding latin1)' : ''}`,
+        );
+      }
+      phase('input', t0);
+      if (plain !== null) pool = new BatchPool(workers); // the first one stopped
+      run = await rowsRun(pool, { kind: 'row-lines' }, rowLines, 0, rows);
+      await rm(rowLines);
+    }
+    const { rejects, coverage, inputRows, parts, buckets } = run;
     phase('rows', t0);
 
-    const malformed = await csvRejects(conn, input);
-    if (malformed.some((m) => m.type === 'INVALID ENCODING')) {
-      const enc = opts.encoding ?? 'utf-8';
-      throw new LdhError(
-        'INPUT_ENCODING',
-        `the input is not valid ${enc}${enc === 'utf-8' ? ' (is it a Latin-1 export? try --encoding latin1)' : ''}`,
-      );
-    }
     for (const m of malformed) {
       countReject(coverage, 'CSV_MALFORMED');
       rejects.line(`${m.line},,,CSV_MALFORMED,${m.column ?? m.type.replace(/[^A-Z ]/g, '')}`);
     }
-    await rejects.close();
+    rejects.close();
     const rejected = Object.values(coverage.rejects).reduce((a, b) => a + b, 0);
     if (inputRows + malformed.length === 0) throw new LdhError('INPUT_EMPTY', 'the input holds no data rows');
     if (coverage.kept === 0) {
@@ -229,9 +242,15 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet(conn, opts.source, tmp, pool.parts);
+    await writeParquet(conn, {
+      source: opts.source,
+      dir: tmp,
+      parts,
+      buckets,
+      step: (name) => phase(`parquet:${name}`, t0),
+    });
     await concatenate(
-      [...Array(pool.parts).keys()].map((i) => recordMapPart(tmp, i)),
+      [...Array(parts).keys()].map((i) => recordMapPart(tmp, i)),
       join(tmp, 'record-map.csv'),
       'rid,record_id\n',
     );
@@ -282,6 +301,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     phase('publish', t0);
     return { manifest, dir: opts.out };
   } finally {
+    await pool.abort(); // after an error before or during the rows phase
     conn.closeSync();
     db.closeSync();
     await rm(tmp, { recursive: true, force: true });
@@ -304,62 +324,4 @@ async function publish(out: string, tmp: string, manifest: Manifest, sealTo?: Ui
   for (const f of ['extract.parquet', 'events.parquet', ...LOCAL_FILES, ...(sealTo ? [SEALED_FILE] : [])])
     await rename(join(tmp, f), join(out, f));
   await rename(join(tmp, 'manifest.json'), join(out, 'manifest.json'));
-}
-
-/**
- * DuckDB: the workers' bucket files → extract.parquet and events.parquet in rid order. Each rid bucket is
- * sorted on its own and appended to a table (insertion order is kept; beyond the memory limit the table
- * spills to the temporary folder), which is then copied to Parquet as is: the sorts need memory for one
- * bucket, not for the extract.
- */
-async function writeParquet(
-  conn: DuckDBConnection,
-  source: Source,
-  tmp: string,
-  parts: number,
-): Promise<void> {
-  const read = (kind: PartKind, bucket: number, cols: readonly string[]) => {
-    const files = [...Array(parts).keys()].map((p) => sqlString(join(tmp, bucketFile(kind, bucket, p))));
-    return (
-      `read_csv([${files.join(', ')}], header=false, auto_detect=false, delim=',', quote='"', escape='"', ` +
-      `columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`
-    );
-  };
-  const identities =
-    'CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ' +
-    "CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, " +
-    'CAST(birth_year AS SMALLINT) AS birth_year, sex';
-  const events = [
-    'CAST(rid AS INTEGER) AS rid',
-    ...ATTRIBUTES[source].map((a) =>
-      a.type.kind === 'int' || a.type.kind === 'band' ? `CAST(${a.name} AS INTEGER) AS ${a.name}` : a.name,
-    ),
-  ].join(', ');
-  const tables = [
-    {
-      table: 'ids',
-      kind: 'identities' as const,
-      select: identities,
-      cols: IDENTITY_INTERMEDIATE,
-      file: 'extract.parquet',
-    },
-    {
-      table: 'evs',
-      kind: 'events' as const,
-      select: events,
-      cols: eventIntermediate(source),
-      file: 'events.parquet',
-    },
-  ];
-  const t0 = performance.now();
-  for (const t of tables) {
-    for (let b = 0; b < RID_BUCKETS; b++) {
-      const body = `SELECT ${t.select} FROM ${read(t.kind, b, t.cols)} ORDER BY rid`;
-      await conn.run(b === 0 ? `CREATE TABLE ${t.table} AS ${body}` : `INSERT INTO ${t.table} ${body}`);
-    }
-    phase(`parquet:${t.table}:sorted`, t0);
-    await conn.run(`COPY ${t.table} TO ${sqlString(join(tmp, t.file))} (FORMAT parquet, COMPRESSION zstd)`);
-    phase(`parquet:${t.table}:written`, t0);
-    await conn.run(`DROP TABLE ${t.table}`);
-  }
 }

@@ -39,9 +39,9 @@ export const IDENTITY_INTERMEDIATE = [
   'sex',
 ] as const;
 
-/** Columns of the intermediate event file, in order. */
+/** Columns of the intermediate event file, in order (`row`: the 0-based input row, to order events). */
 export function eventIntermediate(source: Source): string[] {
-  return ['rid', ...ATTRIBUTES[source].map((a) => a.name)];
+  return ['rid', 'row', ...ATTRIBUTES[source].map((a) => a.name)];
 }
 
 /** Identity fields read from a row (everything but the record id). */
@@ -55,6 +55,9 @@ export class RowProcessor {
   private readonly encoder: IdentityEncoder;
   private readonly birthDateFormat;
   private readonly seen = new Map<string, number>();
+  /** the last identity seen: a person's rows usually follow one another, and this skips the map */
+  private lastKey: string | null = null;
+  private lastRid = 0;
   private readonly extras: readonly string[];
   constructor(
     key: LinkageKey,
@@ -69,8 +72,6 @@ export class RowProcessor {
   /**
    * @param get raw value of a canonical field, already translated by the mapping's value tables
    * @param rowIndex 0-based index of the row in the input (unique per run)
-   */
-  /**
    * @param identityKey the row's raw identity values (record id included) as one string: rows with equal
    *   keys share an identity
    */
@@ -78,7 +79,7 @@ export class RowProcessor {
     const recordId = get('record_id')?.trim() ?? `row-${rowIndex + 1}`;
     if (recordId === '') throw new RowReject('REQUIRED_MISSING', 'record_id');
     const attrs = minimiseAttributes(this.mapping.source, this.mapping, get);
-    let rid = this.seen.get(identityKey);
+    let rid = identityKey === this.lastKey ? this.lastRid : this.seen.get(identityKey);
     let identity: Identity | null = null;
     let identityLine: string | null = null;
     let mapLine: string | null = null;
@@ -100,21 +101,16 @@ export class RowProcessor {
       for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
       const enc = this.encoder.encode(identity, extras);
       hasIdkey = enc.idkey !== null;
-      identityLine = [
-        rid,
-        enc.nirClass,
-        enc.nirPseudonym ?? '',
-        enc.idkey ?? '',
-        toBase64(enc.clk),
-        enc.blockKeys.join(' '),
-        identity.birthDate === null ? '' : identity.birthDate.year,
-        identity.sex ?? '',
-      ].join(',');
+      identityLine =
+        `${rid},${enc.nirClass},${enc.nirPseudonym ?? ''},${enc.idkey ?? ''},${toBase64(enc.clk)},` +
+        `${enc.blockKeys.join(' ')},${identity.birthDate?.year ?? ''},${identity.sex ?? ''}`;
       mapLine = `${rid},${csvQuote(recordId)}`;
       if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
       this.seen.set(identityKey, rid);
     }
-    let eventLine = String(rid);
+    this.lastKey = identityKey;
+    this.lastRid = rid;
+    let eventLine = `${rid},${rowIndex}`;
     for (const a of ATTRIBUTES[this.mapping.source]) {
       const v = attrs[a.name];
       eventLine += `,${v == null ? '' : v}`;

@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanPlainCsv } from './input.js';
+import { RowLineReader } from './row-lines.js';
+import { fixture } from './test-fixtures.js';
+
+describe('scanPlainCsv', () => {
+  it('finds the data rows of a file that splits on delimiters and line feeds alone', async () => {
+    const f = await fixture();
+    const p = await f.file('a.csv', 'a,b\n1,2\n3,4\n');
+    expect(await scanPlainCsv(p)).toEqual({ dataStart: 4, rows: 2 });
+    expect(await scanPlainCsv(await f.file('b.csv', '\ufeffa,b\n1,2\n3,4'))).toEqual({
+      dataStart: 7,
+      rows: 2,
+    });
+    expect(await scanPlainCsv(await f.file('c.csv', 'a,b\n'))).toEqual({ dataStart: 4, rows: 0 });
+  });
+
+  it('leaves to DuckDB any file with quotes, carriage returns or empty lines', async () => {
+    const f = await fixture();
+    for (const text of ['a,b\n"1",2\n', 'a,b\r\n1,2\r\n', 'a,b\n1,2\n\n3,4\n', 'a,b\n1,2\n\n', 'a,b']) {
+      expect(await scanPlainCsv(await f.file('x.csv', text)), JSON.stringify(text)).toBeNull();
+    }
+  });
+});
+
+describe('RowLineReader', () => {
+  it('cuts a file into batches of whole lines from an offset, across its read blocks', async () => {
+    const f = await fixture();
+    const lines = Array.from({ length: 1000 }, (_, i) => `row ${i} ${'x'.repeat(i % 37)}`);
+    const p = join(f.dir, 'lines.txt');
+    await writeFile(p, `header\n${lines.join('\n')}`); // the last line without its line feed
+    const reader = await RowLineReader.open(p, 64, 'header\n'.length, 256);
+    const got: string[] = [];
+    for (let b = await reader.next(); b !== null; b = await reader.next()) {
+      const text = Buffer.from(b.lines).toString('utf8');
+      const batch = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+      expect(batch).toHaveLength(b.rows);
+      expect(b.rows).toBeLessThanOrEqual(64);
+      got.push(...batch);
+    }
+    await reader.close();
+    expect(got).toEqual(lines);
+  });
+});
