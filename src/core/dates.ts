@@ -26,8 +26,12 @@ const PATTERNS: Readonly<Record<DateFormat, RegExp>> = {
   'MM/YYYY': /^(\d{1,2})\/(\d{4})$/,
 };
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1] ?? 0;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /**
@@ -37,6 +41,8 @@ function daysInMonth(year: number, month: number): number {
 export function parseDate(raw: string | null | undefined, format: DateFormat): PartialDate | null {
   const s = raw?.trim() ?? '';
   if (s === '') return null;
+  const fast = parseFixedWidth(s, format);
+  if (fast !== null) return fast;
   const m = PATTERNS[format].exec(s);
   if (!m) throw new RangeError('date does not follow the declared format');
   let y: string | undefined;
@@ -58,18 +64,53 @@ export function parseDate(raw: string | null | undefined, format: DateFormat): P
       [, mo, y] = m;
       break;
   }
-  const year = Number(y);
+  return checked(Number(y), Number(mo), d === undefined ? 0 : Number(d));
+}
+
+/** The date of these parts (a month or day of 0 or 99: unknown); throws a RangeError when not valid. */
+function checked(year: number, monthN: number, dayN: number): PartialDate {
   if (year < MIN_YEAR || year > MAX_YEAR) throw new RangeError('year out of range');
-  const monthN = Number(mo);
   const month = monthN === 0 || monthN === 99 ? null : monthN;
   if (month !== null && (month < 1 || month > 12)) throw new RangeError('month out of range');
-  const dayN = d === undefined ? 0 : Number(d);
   let day = dayN === 0 || dayN === 99 || month === null ? null : dayN;
   if (day !== null && month !== null && (day < 1 || day > daysInMonth(year, month))) {
     throw new RangeError('day out of range');
   }
   if (month === null) day = null;
   return { year, month, day };
+}
+
+/** The value of the `n` ASCII digits of s at `at`, or -1 when one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/**
+ * The common shapes, `YYYYMMDD` and `YYYY-MM-DD` with two-digit parts, read without a regular expression
+ * (event dates are read on every row); null for any other shape, which `parseDate` then reads with the
+ * format's pattern. Same results, same errors.
+ */
+function parseFixedWidth(s: string, format: DateFormat): PartialDate | null {
+  let y: number;
+  let mo: number;
+  let d: number;
+  if (format === 'YYYYMMDD' && s.length === 8) {
+    y = digits(s, 0, 4);
+    mo = digits(s, 4, 2);
+    d = digits(s, 6, 2);
+  } else if (format === 'YYYY-MM-DD' && s.length === 10 && s[4] === '-' && s[7] === '-') {
+    y = digits(s, 0, 4);
+    mo = digits(s, 5, 2);
+    d = digits(s, 8, 2);
+  } else return null;
+  if (y < 0 || mo < 0 || d < 0) return null;
+  return checked(y, mo, d);
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
