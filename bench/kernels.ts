@@ -1,6 +1,7 @@
 /**
  * Kernel microbenchmarks (tinybench): `npm run bench:kernels`. Normalisation, HMAC-SHA-256 (our kernel
- * against @noble/hashes and node:crypto), CLK encoding of one record (memo tables warm and cold),
+ * against @noble/hashes and node:crypto), CLK encoding of one record (memo tables warm and cold), CLK
+ * diffusion (protocol v2 §4.2: the bit-by-bit reference form and the hot path),
  * blocking keys, and the whole identity encoding. Prints a table (median latency, ops/s); figures go to
  * bench/README.md.
  */
@@ -11,6 +12,7 @@ import { Bench } from 'tinybench';
 import { BlockingKeyer } from '../src/core/blocking.js';
 import { lengthPrefixed } from '../src/core/bytes.js';
 import { ClkEncoder } from '../src/core/clk.js';
+import { Diffuser, diffuseWords, diffusionTaps } from '../src/core/diffusion.js';
 import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
 import { HmacSha256 } from '../src/core/hmac-sha256.js';
 import { normaliseIdentity } from '../src/core/identity.js';
@@ -34,6 +36,12 @@ const out = new Uint8Array(32);
 const warm = new ClkEncoder(key, CLK_V1);
 const encoder = new IdentityEncoder(key);
 const keyer = new BlockingKeyer(key);
+const taps = diffusionTaps(key, 1024, { taps: 2, bits: 1024 });
+const diffuser = new Diffuser(taps, 2);
+const filters = Array.from({ length: 64 }, (_, i) =>
+  Uint32Array.from({ length: 32 }, (_, w) => Math.imul(i * 32 + w + 1, 0x9e3779b1)),
+);
+const clkOut = new Uint8Array(128);
 let i = 0;
 const next = () => {
   i = (i + 1) % 1000;
@@ -60,6 +68,12 @@ bench
   .add('CLK encode one record (memo cold: new encoder each 1000 records)', () => {
     const e = next() === 0 ? new ClkEncoder(key, CLK_V1) : warm;
     e.encode(clkInput(ids[i] ?? (ids[0] as never)));
+  })
+  .add('CLK diffusion 1024 → 1024 bits, 2 taps — diffuseWords (bit by bit)', () => {
+    diffuseWords(filters[next() & 63] ?? (filters[0] as never), taps, 2, clkOut);
+  })
+  .add('CLK diffusion 1024 → 1024 bits, 2 taps — Diffuser (precomputed words and shifts)', () => {
+    diffuser.diffuse(filters[next() & 63] ?? (filters[0] as never), clkOut);
   })
   .add('blocking keys of one record', () => {
     keyer.keys(ids[next()] ?? (ids[0] as never));

@@ -10,7 +10,7 @@
  * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
 import { utf8 } from './bytes.js';
-import { diffuseWords, diffusionTaps } from './diffusion.js';
+import { Diffuser, diffusionTaps } from './diffusion.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
 import { BoundedMemo } from './memo.js';
 import { type ClkFieldParams, type ClkParams, clkBits } from './params.js';
@@ -165,7 +165,7 @@ export type ClkInput = Readonly<Record<string, readonly string[]>>;
 export class ClkEncoder {
   private readonly hashers: FieldHasher[];
   private readonly acc: Uint32Array;
-  private readonly taps: Uint16Array | null;
+  private readonly diffuser: Diffuser | null;
   constructor(
     key: LinkageKey,
     readonly params: ClkParams,
@@ -178,7 +178,7 @@ export class ClkEncoder {
     const d = params.diffusion;
     if (d !== null && (d.bits < 8 || d.bits % 8 !== 0))
       throw new RangeError('CLK diffusion bits must be a multiple of 8');
-    this.taps = d === null ? null : diffusionTaps(key, params.l, d);
+    this.diffuser = d === null ? null : new Diffuser(diffusionTaps(key, params.l, d), d.taps);
   }
 
   /** Length in bits of the CLKs produced. */
@@ -196,9 +196,8 @@ export class ClkEncoder {
   /** The CLK: the Bloom filter of `input`, diffused when the parameters say so (§4.2). */
   encode(input: ClkInput): Uint8Array {
     this.accumulate(input);
-    const d = this.params.diffusion;
-    if (d === null || this.taps === null) return this.filterBytes();
-    return diffuseWords(this.acc, this.taps, d.taps, new Uint8Array(d.bits >>> 3));
+    if (this.diffuser === null) return this.filterBytes();
+    return this.diffuser.diffuse(this.acc, new Uint8Array(this.diffuser.bits >>> 3));
   }
 
   /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */

@@ -2,7 +2,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../synth/prng.js';
 import { ClkEncoder, dice, popcount } from './clk.js';
-import { diffuse, diffuseWords, diffusionTaps } from './diffusion.js';
+import { Diffuser, diffuse, diffuseWords, diffusionTaps } from './diffusion.js';
 import { linkageKey } from './keys.js';
 import { CLK_V1, CLK_V2 } from './params.js';
 
@@ -103,6 +103,19 @@ describe('diffuse', () => {
       }
     }
     expect(popcount(diffuse(new Uint8Array(128), taps, 2))).toBe(0);
+  });
+
+  it('Diffuser (the hot path) gives the bytes of the definition, for 2 taps and others', () => {
+    const rng = Rng.of(7, 8, 9);
+    const three = diffusionTaps(key, 1024, { taps: 3, bits: 64 });
+    const d2 = new Diffuser(taps, 2);
+    const d3 = new Diffuser(three, 3);
+    for (let r = 0; r < 50; r++) {
+      const f = randomFilter(rng, 128, rng.next());
+      expect(d2.diffuse(toWords(f), new Uint8Array(128))).toEqual(diffuse(f, taps, 2));
+      expect(d3.diffuse(toWords(f), new Uint8Array(8))).toEqual(diffuse(f, three, 3));
+    }
+    expect(() => new Diffuser(diffusionTaps(key, 1024, { taps: 2, bits: 12 }), 2)).toThrow(RangeError);
   });
 
   it('keeps close filters close and sends unrelated ones to about one half', () => {
