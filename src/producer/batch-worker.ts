@@ -3,9 +3,8 @@
  * thread with `--workers 0`). Each writes its own part files (identity and event lines, record map), so
  * that no row crosses back to the main thread; only reject lines and coverage counts are returned. Lines
  * go straight into the writers' byte buffers, so none outlives its row as a string. Identity and event
- * lines are spread over rid buckets (by the top bits of their rid), so that DuckDB can later sort the
- * extract into rid order a few buckets at a time, with memory bounded by a group of buckets rather than
- * by the extract (parquet.ts). A batch is handled synchronously, start to end.
+ * lines are spread over rid buckets (by the top bits of their rid), so that the extract can be put in rid
+ * order one bucket at a time, with memory bounded by a bucket rather than by the extract (bucket-sort.ts). A batch is handled synchronously, start to end.
  */
 import { join } from 'node:path';
 import type { LinkageKey } from '../core/keys.js';
@@ -47,11 +46,11 @@ export const bucketFile = (dir: string, kind: BucketKind, bucket: number, part: 
 export const recordMapPart = (dir: string, part: number): string => join(dir, `record-map-${part}.csv`);
 
 /**
- * Input rows per rid bucket, at most. DuckDB sorts buckets in groups that fit its memory (parquet.ts): a
- * bucket must stay well below a group even when every row is a new identity (about 450 bytes of part
- * file each).
+ * Input rows per rid bucket, about (rids are spread evenly over the buckets). A worker sorts a bucket in
+ * memory (bucket-sort.ts): a bucket must stay small even when every row is a new identity (about 450
+ * bytes of part file each, so about 30 MB).
  */
-const ROWS_PER_BUCKET = 1 << 18;
+const ROWS_PER_BUCKET = 1 << 16;
 
 /** The number of rid buckets for an input of `rows` rows: a power of two, at most 2^10. */
 export function ridBuckets(rows: number): number {
@@ -61,7 +60,7 @@ export function ridBuckets(rows: number): number {
 }
 
 /** Buffer of each bucket writer: many are open at once. */
-const BUCKET_BUFFER = 1 << 18;
+const BUCKET_BUFFER = 1 << 16;
 
 export class BatchWorker {
   private readonly processor: RowProcessor;

@@ -4,25 +4,11 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { bucketFile } from './batch-worker.js';
-import { sortGroups, writeParquet } from './parquet.js';
-
-describe('sortGroups', () => {
-  it('groups consecutive buckets up to the limit, a bucket above it alone', () => {
-    expect(sortGroups([10, 10, 10], 100)).toEqual([[0, 3]]);
-    expect(sortGroups([40, 40, 40, 40], 100)).toEqual([
-      [0, 2],
-      [2, 4],
-    ]);
-    expect(sortGroups([150, 10, 10], 100)).toEqual([
-      [0, 1],
-      [1, 3],
-    ]);
-    expect(sortGroups([], 100)).toEqual([]);
-  });
-});
+import { sortBucket } from './bucket-sort.js';
+import { writeParquet } from './parquet.js';
 
 describe('writeParquet', () => {
-  it('writes the same files whether the buckets are sorted in one group or in several', async () => {
+  it("writes the sorted buckets in rid order, an identity's events in input order", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ldh-parquet-'));
     // 4 buckets × 2 parts; rids are 30-bit, bucket = top 2 bits
     const rid = (b: number, i: number) => b * 2 ** 28 + ((i * 7919) % 1000);
@@ -46,18 +32,19 @@ describe('writeParquet', () => {
     const rows = async (file: string) =>
       (await conn.runAndReadAll(`SELECT * FROM '${join(dir, file)}'`)).getRowsJS();
     try {
+      for (const kind of ['identities', 'events'] as const)
+        for (let b = 0; b < 4; b++) sortBucket(dir, kind, b, 2);
       const steps: string[] = [];
-      const run = { source: 'dsn', dir, parts: 2, buckets: 4, step: (s: string) => steps.push(s) } as const;
-      await writeParquet(conn, run);
+      await writeParquet(conn, { source: 'dsn', dir, buckets: 4, step: (s: string) => steps.push(s) });
+      expect(steps).toEqual(['ids', 'evs']);
       const ids = await rows('extract.parquet');
       const evs = await rows('events.parquet');
-      await writeParquet(conn, { ...run, groupBytes: 1 }); // one group per bucket, through a table
-      expect(steps).toEqual(['ids (1 sort)', 'evs (1 sort)', 'ids (4 sorts)', 'evs (4 sorts)']);
-      expect(await rows('extract.parquet')).toEqual(ids);
-      expect(await rows('events.parquet')).toEqual(evs);
       expect(ids).toHaveLength(160);
+      expect(evs).toHaveLength(320);
       const rids = ids.map((r) => Number(r[0]));
       expect(rids).toEqual([...rids].sort((x, y) => x - y));
+      const eventRids = evs.map((r) => Number(r[0]));
+      expect(eventRids).toEqual([...eventRids].sort((x, y) => x - y));
       // an identity's events in input order (the `row` column), not in the order of the part files
       expect(evs.slice(0, 2).map((r) => `${r[0]}:${r[1]}`)).toEqual([
         `${rid(0, 0)}:2020-02`,

@@ -1,64 +1,36 @@
 /**
- * The extract's Parquet files: DuckDB reads the workers' bucket files (rows-phase.ts) and writes
- * extract.parquet and events.parquet in rid order — an identity's events in input order —, whatever the
- * threads. Buckets are sorted in groups of at most SORT_GROUP_BYTES of part files, so that a sort fits in
- * DuckDB's memory limit however large the extract: when one group holds everything (a million input rows
- * or so), it is sorted straight into the Parquet file; otherwise each group is sorted on its own and
- * appended to a table (insertion order is kept; beyond the memory limit the table spills to the temporary
- * folder), which is then copied to Parquet as is. zstd level 1: most bytes (CLKs, pseudonyms) are random,
- * and higher levels cost CPU without making the files smaller.
+ * The extract's Parquet files: DuckDB reads the sorted bucket files of the rows phase (bucket-sort.ts) in
+ * bucket order and writes extract.parquet and events.parquet in rid order — an identity's events in input
+ * order —, whatever the threads. The buckets are already sorted, so DuckDB streams them (its insertion
+ * order is kept) with no sort, and its memory does not grow with the extract. zstd level 1: most bytes
+ * (CLKs, pseudonyms) are random, and higher levels cost CPU without making the files smaller.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { sqlString } from '../extract/sql.js';
-import { type BucketKind, bucketFile } from './batch-worker.js';
+import type { BucketKind } from './batch-worker.js';
+import { sortedBucketFile } from './bucket-sort.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
-
-/** Bytes of part files sorted at once, at most (DuckDB's memory limit is 256 MB: pseudonymise.ts). */
-const SORT_GROUP_BYTES = 192 * 2 ** 20;
 
 const PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
-/** Consecutive bucket ranges [from, to) whose files hold at most `limit` bytes (one bucket at least). */
-export function sortGroups(bucketBytes: readonly number[], limit: number): [number, number][] {
-  const groups: [number, number][] = [];
-  let from = 0;
-  let bytes = 0;
-  bucketBytes.forEach((b, i) => {
-    if (i > from && bytes + b > limit) {
-      groups.push([from, i]);
-      from = i;
-      bytes = 0;
-    }
-    bytes += b;
-  });
-  if (bucketBytes.length > 0) groups.push([from, bucketBytes.length]);
-  return groups;
-}
-
 export interface ParquetRun {
   readonly source: Source;
-  /** the folder of the part files, where the Parquet files are written */
+  /** the folder of the sorted bucket files, where the Parquet files are written */
   readonly dir: string;
-  /** number of part files per bucket (one per worker) */
-  readonly parts: number;
   readonly buckets: number;
-  /** bytes of part files sorted at once, at most (default SORT_GROUP_BYTES) */
-  readonly groupBytes?: number;
+  /** resolves when the sorted bucket files of a kind are written (default: they are) */
+  readonly sorted?: (kind: BucketKind) => Promise<void>;
   /** called after each file is written (timings) */
   readonly step?: (name: string) => void;
 }
 
 export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Promise<void> {
-  const { source, dir: tmp, parts, buckets } = run;
-  const files = (kind: BucketKind, from: number, to: number) =>
-    Array.from({ length: to - from }, (_, i) =>
-      Array.from({ length: parts }, (_, p) => bucketFile(tmp, kind, from + i, p)),
-    ).flat();
-  const read = (kind: BucketKind, from: number, to: number, cols: readonly string[]) =>
-    `read_csv([${files(kind, from, to).map(sqlString).join(', ')}], header=false, auto_detect=false, ` +
+  const { source, dir: tmp, buckets } = run;
+  const read = (kind: BucketKind, cols: readonly string[]) =>
+    `read_csv([${Array.from({ length: buckets }, (_, b) => sqlString(sortedBucketFile(tmp, kind, b))).join(', ')}], ` +
+    'header=false, auto_detect=false, ' +
     `delim=',', quote='"', escape='"', columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
   const identities =
     'CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ' +
@@ -76,7 +48,6 @@ export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Pro
       kind: 'identities' as const,
       select: identities,
       cols: IDENTITY_INTERMEDIATE,
-      order: 'rid', // unique
       file: 'extract.parquet',
     },
     {
@@ -84,29 +55,13 @@ export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Pro
       kind: 'events' as const,
       select: events,
       cols: eventIntermediate(source),
-      order: 'rid, CAST(row AS INTEGER)', // an identity's events in input order
       file: 'events.parquet',
     },
   ];
   for (const t of tables) {
+    await run.sorted?.(t.kind);
     const out = sqlString(join(tmp, t.file));
-    const bytes = Array.from({ length: buckets }, (_, b) =>
-      files(t.kind, b, b + 1).reduce((n, f) => n + statSync(f).size, 0),
-    );
-    const groups = sortGroups(bytes, run.groupBytes ?? SORT_GROUP_BYTES);
-    const sorted = ([from, to]: [number, number]) =>
-      `SELECT ${t.select} FROM ${read(t.kind, from, to, t.cols)} ORDER BY ${t.order}`;
-    if (groups.length === 1 && groups[0]) {
-      await conn.run(`COPY (${sorted(groups[0])}) TO ${out} (${PARQUET})`);
-    } else {
-      for (const [i, g] of groups.entries()) {
-        await conn.run(
-          i === 0 ? `CREATE TABLE ${t.table} AS ${sorted(g)}` : `INSERT INTO ${t.table} ${sorted(g)}`,
-        );
-      }
-      await conn.run(`COPY ${t.table} TO ${out} (${PARQUET})`);
-      await conn.run(`DROP TABLE ${t.table}`);
-    }
-    run.step?.(`${t.table} (${groups.length} sort${groups.length > 1 ? 's' : ''})`);
+    await conn.run(`COPY (SELECT ${t.select} FROM ${read(t.kind, t.cols)}) TO ${out} (${PARQUET})`);
+    run.step?.(t.table);
   }
 }

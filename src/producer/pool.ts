@@ -3,18 +3,29 @@
  * that they load their code while the main thread opens the input; `start` gives them the run's setup;
  * `submit` hands a batch of lines over (its buffer is transferred, not copied) and returns when there is
  * room (back-pressure) with the replies that are ready, oldest first; `close` flushes every worker's part
- * files. With 0 workers one BatchWorker runs in the main thread (tests, debugging).
+ * files; `sort` has the threads sort them into one file per rid bucket (bucket-sort.ts), the buckets
+ * shared out between them; `abort` stops the threads. With 0 workers one BatchWorker runs in the main
+ * thread (tests, debugging).
  */
 import { Worker } from 'node:worker_threads';
 import { LdhError } from '../core/errors.js';
 import type { Batch } from './batch.js';
-import { type BatchReply, type BatchSetup, BatchWorker } from './batch-worker.js';
+import { type BatchReply, type BatchSetup, BatchWorker, type BucketKind } from './batch-worker.js';
+import { sortBucket } from './bucket-sort.js';
 import { NotPlainCsv } from './row-lines.js';
 
 type Reply =
   | { ok: true; reply: BatchReply }
   | { ok: false; seq: number; error: string }
-  | { closed: boolean; error?: string };
+  | { closed: boolean; error?: string }
+  | { sorted: boolean; error?: string };
+
+/** A bucket to sort: message to a worker. */
+export interface SortTask {
+  readonly kind: BucketKind;
+  readonly bucket: number;
+  readonly parts: number;
+}
 
 export class BatchPool {
   private readonly workers: Worker[] = [];
@@ -25,6 +36,8 @@ export class BatchPool {
     { resolve: (r: BatchReply) => void; reject: (e: Error) => void }
   >();
   private readonly closing = new Map<Worker, (ok: boolean) => void>();
+  /** per worker, the sort tasks sent and not answered yet, oldest first */
+  private readonly sorting = new Map<Worker, ((ok: boolean) => void)[]>();
   private readonly queue: Promise<BatchReply>[] = [];
   private next = 0;
 
@@ -50,6 +63,10 @@ export class BatchPool {
           this.closing.get(w)?.(m.closed);
           return;
         }
+        if ('sorted' in m) {
+          this.sorting.get(w)?.shift()?.(m.sorted);
+          return;
+        }
         const seq = m.ok ? m.reply.seq : m.seq;
         const p = this.pending.get(seq);
         this.pending.delete(seq);
@@ -62,6 +79,7 @@ export class BatchPool {
           p.reject(new LdhError('INTERNAL', 'a worker stopped', { cause: e }));
         this.pending.clear();
         this.closing.get(w)?.(false);
+        for (const done of this.sorting.get(w)?.splice(0) ?? []) done(false);
       });
       this.workers.push(w);
     }
@@ -120,9 +138,12 @@ export class BatchPool {
     return out;
   }
 
-  /** Flushes and closes every part file, then stops the threads. */
+  /** Flushes and closes every part file (the threads stay, for `sort`). */
   async close(): Promise<void> {
-    this.inline?.close();
+    if (this.inline) {
+      this.inline.close();
+      return;
+    }
     const flushed = await Promise.all(
       this.workers.map(
         (w) =>
@@ -132,11 +153,40 @@ export class BatchPool {
           }),
       ),
     );
-    await Promise.all(this.workers.map((w) => w.terminate()));
     if (flushed.some((ok) => !ok)) throw new LdhError('INTERNAL', 'a worker could not write its part files');
   }
 
-  /** Stops the threads without flushing (after a failure). */
+  /**
+   * Sorts the part files of one kind into one file per rid bucket (bucket-sort.ts), the buckets shared
+   * out between the threads; after `close`. A thread sorts in the order asked: identities asked first are
+   * ready while the events are still being sorted.
+   */
+  async sort(kind: BucketKind): Promise<void> {
+    const setup = this.setup;
+    if (setup === null) throw new Error('BatchPool.start must come first');
+    const tasks = Array.from(
+      { length: setup.buckets },
+      (_, bucket): SortTask => ({ kind, bucket, parts: this.parts }),
+    );
+    if (this.inline) {
+      for (const t of tasks) sortBucket(setup.dir, t.kind, t.bucket, t.parts);
+      return;
+    }
+    const sorted = await Promise.all(
+      tasks.map((task, i) => {
+        const w = this.workers[i % this.workers.length] as Worker;
+        return new Promise<boolean>((resolve) => {
+          const queue = this.sorting.get(w) ?? [];
+          this.sorting.set(w, queue);
+          queue.push(resolve);
+          w.postMessage({ sort: task });
+        });
+      }),
+    );
+    if (sorted.some((ok) => !ok)) throw new LdhError('INTERNAL', 'a worker could not sort its part files');
+  }
+
+  /** Stops the threads (at the end of a run, or without flushing after a failure). */
   async abort(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

@@ -226,6 +226,10 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     }
     const { rejects, coverage, inputRows, parts, buckets } = run;
     phase('rows', t0);
+    // the threads sort the rid buckets, identities first, while DuckDB writes what is sorted
+    const sorted = { identities: pool.sort('identities'), events: pool.sort('events') };
+    sorted.identities.catch(() => {}); // awaited by writeParquet; a failure before then stops the run
+    sorted.events.catch(() => {});
 
     for (const m of malformed) {
       countReject(coverage, 'CSV_MALFORMED');
@@ -245,8 +249,8 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     await writeParquet(conn, {
       source: opts.source,
       dir: tmp,
-      parts,
       buckets,
+      sorted: (kind) => sorted[kind],
       step: (name) => phase(`parquet:${name}`, t0),
     });
     await concatenate(

@@ -1,19 +1,33 @@
 /**
  * Worker thread of `pseudonymise`: a BatchWorker built from the setup (linkage key, mapping, part number…)
  * of the first message. Answers batch messages with reject lines and coverage counts; writes its rows
- * itself. Keyed state never leaves the process; error replies carry no row content.
+ * itself; after `close`, sorts the rid buckets it is given (bucket-sort.ts). Keyed state never leaves the
+ * process; error replies carry no row content.
  */
 import { parentPort } from 'node:worker_threads';
 import { linkageKey } from '../core/keys.js';
 import type { Batch } from './batch.js';
 import { type BatchSetup, BatchWorker } from './batch-worker.js';
+import { sortBucket } from './bucket-sort.js';
+import type { SortTask } from './pool.js';
 
-type Message = { setup: BatchSetup; part: number } | Batch | { close: true };
+type Message = { setup: BatchSetup; part: number } | Batch | { close: true } | { sort: SortTask };
 
 let worker: BatchWorker | null = null;
+let dir = '';
 parentPort?.on('message', (msg: Message) => {
   if ('setup' in msg) {
     worker = new BatchWorker({ ...msg.setup, key: linkageKey(msg.setup.key.bytes) }, msg.part);
+    dir = msg.setup.dir;
+    return;
+  }
+  if ('sort' in msg) {
+    try {
+      sortBucket(dir, msg.sort.kind, msg.sort.bucket, msg.sort.parts);
+      parentPort?.postMessage({ sorted: true });
+    } catch (e) {
+      parentPort?.postMessage({ sorted: false, error: e instanceof Error ? e.name : 'Error' });
+    }
     return;
   }
   if ('close' in msg) {
