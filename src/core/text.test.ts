@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseFirstNames, normaliseSurnames } from './names.js';
-import { compact, normaliseName } from './text.js';
+import { compact, NAME_PLACEHOLDERS, normaliseName, normaliseUncached } from './text.js';
 
 describe('name normalisation', () => {
   it('is idempotent and keeps only A–Z and single inner spaces', () => {
@@ -11,6 +11,21 @@ describe('name normalisation', () => {
         expect(n).toMatch(/^(?:[A-Z]+(?: [A-Z]+)*)?$/);
         expect(normaliseName(n)).toBe(n);
       }),
+    );
+  });
+
+  it('gives the result of the rules as written, plain names (A–Z, single spaces) included', () => {
+    const plainish = fc.string({ unit: fc.constantFrom('A', 'X', 'Z', 'É', ' ', '-', 'a'), maxLength: 12 });
+    const cases = fc.oneof(
+      plainish,
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(...NAME_PLACEHOLDERS, 'XX X'),
+    );
+    fc.assert(
+      fc.property(cases, (s) => {
+        expect(normaliseName(s)).toBe(s === '' ? '' : normaliseUncached(s));
+      }),
+      { numRuns: 2000 },
     );
   });
 

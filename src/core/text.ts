@@ -58,13 +58,35 @@ const ONLY_X = /^X+$/;
  */
 export function normaliseName(raw: string | null | undefined): string {
   if (raw == null || raw === '') return '';
+  if (isPlain(raw)) return missingIfPlaceholder(raw);
   return memo.get(raw, normaliseUncached);
+}
+
+/**
+ * A value that steps 1–4 leave as it is: capital letters A–Z, words separated by one space. Most names
+ * in producers' files are written so; they skip the memo (whose look-ups cost more than this check).
+ */
+function isPlain(raw: string): boolean {
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 65 && c <= 90) continue;
+    if (c !== 32 || i === 0 || i === n - 1 || raw.charCodeAt(i - 1) === 32) return false;
+  }
+  return true;
+}
+
+/** Step 5 on a value that steps 1–4 have produced. */
+function missingIfPlaceholder(s: string): string {
+  if (PLACEHOLDER_SET.has(s) || ONLY_X.test(s.replace(/ /g, ''))) return '';
+  return s;
 }
 
 // Names repeat across millions of rows: a bounded memo of a pure function (same output, less work).
 const memo = new BoundedMemo<string>(50_000);
 
-function normaliseUncached(raw: string): string {
+/** Steps 1–5 as written, without the memo or the plain-name shortcut (the reference the tests use). */
+export function normaliseUncached(raw: string): string {
   const s = raw
     .normalize('NFKD')
     .replace(MARKS, '')
@@ -74,8 +96,7 @@ function normaliseUncached(raw: string): string {
     .replace(NOT_KEPT, '')
     .replace(/ {2,}/g, ' ')
     .trim();
-  if (PLACEHOLDER_SET.has(s) || ONLY_X.test(s.replace(/ /g, ''))) return '';
-  return s;
+  return missingIfPlaceholder(s);
 }
 
 /** The compact form (no spaces) used by encodings. */
