@@ -227,7 +227,12 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     const { rejects, coverage, inputRows, parts, buckets } = run;
     phase('rows', t0);
     // the threads sort the rid buckets, identities first, while DuckDB writes what is sorted
-    const sorted = { identities: pool.sort('identities'), events: pool.sort('events') };
+    const threads = pool;
+    const sorted = {
+      identities: threads.sort('identities'),
+      // the threads stop once the events are sorted: their memory is not kept while DuckDB writes
+      events: threads.sort('events').then(() => threads.abort()),
+    };
     sorted.identities.catch(() => {}); // awaited by writeParquet; a failure before then stops the run
     sorted.events.catch(() => {});
 
