@@ -3,7 +3,9 @@
  * bucket order and writes extract.parquet and events.parquet in rid order — an identity's events in input
  * order —, whatever the threads. The buckets are already sorted, so DuckDB streams them (its insertion
  * order is kept) with no sort, and its memory does not grow with the extract. zstd level 1: most bytes
- * (CLKs, pseudonyms) are random, and higher levels cost CPU without making the files smaller.
+ * (CLKs, pseudonyms) are random, and higher levels cost CPU without making the files smaller. No
+ * dictionary pages for strings: the blocking keys are nearly all distinct, and trying to build their
+ * dictionary cost 10–20 % of the identities' file (bench/README.md).
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -13,7 +15,7 @@ import type { BucketKind } from './batch-worker.js';
 import { sortedBucketFile } from './bucket-sort.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
 
-const PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+const PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1';
 
 export interface ParquetRun {
   readonly source: Source;
