@@ -56,25 +56,8 @@ export function diffusionTaps(key: LinkageKey, filterBits: number, p: DiffusionP
 }
 
 /**
- * Output bits from a filter held as 32-bit words (bit p = bit 31 − p mod 32 of word ⌊p/32⌋, as clk.ts
- * accumulates it), written MSB first into bytes (bit j = bit 7 − j mod 8 of byte ⌊j/8⌋).
- */
-export function diffuseWords(filter: Uint32Array, taps: Uint16Array, t: number, out: Uint8Array): Uint8Array {
-  const bits = taps.length / t;
-  out.fill(0, 0, bits >>> 3);
-  for (let j = 0; j < bits; j++) {
-    let x = 0;
-    for (let i = j * t; i < (j + 1) * t; i++) {
-      const p = taps[i] ?? 0;
-      x ^= (filter[p >>> 5] ?? 0) >>> (31 - (p & 31));
-    }
-    if ((x & 1) !== 0) out[j >>> 3] = (out[j >>> 3] ?? 0) | (0x80 >>> (j & 7));
-  }
-  return out;
-}
-
-/**
- * `diffuseWords` for one fixed set of taps, for the hot path (once per new identity): each tap is stored
+ * Diffusion for one fixed set of taps, from a filter held as 32-bit words (bit p = bit 31 − p mod 32 of
+ * word ⌊p/32⌋, as clk.ts accumulates it), for the hot path (once per new identity): each tap is stored
  * as its filter word and the right shift that brings its bit to bit 0 (one load per tap), and the output
  * bits are gathered eight at a time in a register and written as whole bytes. Same output as `diffuse`
  * (diffusion.test.ts).
