@@ -42,9 +42,9 @@ const filters = Array.from({ length: 64 }, (_, i) =>
   Uint32Array.from({ length: 32 }, (_, w) => Math.imul(i * 32 + w + 1, 0x9e3779b1)),
 );
 const filterBytes = filters.map((w) => {
-  const b = new Uint8Array(128);
-  w.forEach((x, k) => new DataView(b.buffer).setUint32(4 * k, x));
-  return b;
+  const b = new DataView(new ArrayBuffer(128));
+  for (let k = 0; k < w.length; k++) b.setUint32(4 * k, w[k] ?? 0);
+  return new Uint8Array(b.buffer);
 });
 const clkOut = new Uint8Array(128);
 let i = 0;
