@@ -41,14 +41,12 @@ import {
 } from '../src/attack/blocking-classes.js';
 import { type Reidentification, reidentification } from '../src/attack/metrics.js';
 import { graphCase } from '../src/attack/suite.js';
-import { type Victim, victims } from '../src/attack/victims.js';
+import { suiteKey, type Victim, victims } from '../src/attack/victims.js';
 import { BlockingKeyer } from '../src/core/blocking.js';
-import { type LinkageKey, linkageKey } from '../src/core/keys.js';
 import { resolveSynthConfig } from '../src/synth/config.js';
 import { buildNameTables, readNameData } from '../src/synth/names.js';
 import { loadPlaceTables } from '../src/synth/places.js';
 import { createPopulationContext } from '../src/synth/population.js';
-import { Rng } from '../src/synth/prng.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -69,12 +67,8 @@ const t0 = performance.now();
 const log = (s: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${s}\n`);
 const fmt = (x: number) => x.toFixed(4);
 
-/** The victim's linkage key, drawn as bench/attack.ts draws it (the attacker never uses it). */
-function keyOf(seed: number): LinkageKey {
-  const rng = Rng.of(SEED, 0xa77ac, seed);
-  return linkageKey(Uint8Array.from({ length: 32 }, () => rng.int(256)));
-}
-const keyer = new BlockingKeyer(keyOf(0));
+/** the victim's linkage key, as bench/attack.ts's (the attacker never uses it) */
+const keyer = new BlockingKeyer(suiteKey(SEED, 0));
 
 const config = resolveSynthConfig({ seed: SEED });
 const nameData = readNameData();

@@ -48,16 +48,14 @@ import {
   runT6Values,
   type Target,
 } from '../src/attack/suite.js';
-import { noisyVictims, type Victim, victims } from '../src/attack/victims.js';
+import { noisyVictims, suiteKey, type Victim, victims } from '../src/attack/victims.js';
 import { normaliseIdentity } from '../src/core/identity.js';
-import { type LinkageKey, linkageKey } from '../src/core/keys.js';
 import { normaliseExtra } from '../src/core/text.js';
 import type { LinkConfig } from '../src/link/engine.js';
 import { resolveSynthConfig } from '../src/synth/config.js';
 import { buildNameTables, readNameData } from '../src/synth/names.js';
 import { loadPlaceTables } from '../src/synth/places.js';
 import { createPopulationContext } from '../src/synth/population.js';
-import { Rng } from '../src/synth/prng.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -93,13 +91,8 @@ const t0 = performance.now();
 const log = (s: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${s}\n`);
 const fmt = (x: number) => x.toFixed(4);
 
-/** A key from a seeded generator: reproducible, and unrelated between victim and attacker. */
-function keyOf(seed: number): LinkageKey {
-  const rng = Rng.of(SEED, 0xa77ac, seed);
-  return linkageKey(Uint8Array.from({ length: 32 }, () => rng.int(256)));
-}
-const VICTIM_KEY = keyOf(0);
-const attackerKey = (i: number) => keyOf(100 + i);
+const VICTIM_KEY = suiteKey(SEED, 0);
+const attackerKey = (i: number) => suiteKey(SEED, 100 + i);
 
 interface Candidate {
   /** row name when it is not the scheme's (the same encoding linked another way) */

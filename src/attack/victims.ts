@@ -7,6 +7,7 @@
  */
 
 import { type Identity, normaliseIdentity } from '../core/identity.js';
+import { type LinkageKey, linkageKey } from '../core/keys.js';
 import { compact } from '../core/text.js';
 import type { SourceErrorRates } from '../synth/config.js';
 import { type EmittedIdentity, emitIdentity } from '../synth/errors-model.js';
@@ -88,4 +89,14 @@ export function noisyVictims(
     out.push(toVictim(i, { ...e, nir: '', nirCertified: false }));
   }
   return out;
+}
+
+/**
+ * The suite's linkage keys, from a seeded generator: reproducible, and unrelated between the victim
+ * (`index` 0) and the attacker's own keys (100, 101, …). Shared by bench/attack.ts and
+ * bench/attack-blocking.ts, so both attack the same victim encodings.
+ */
+export function suiteKey(seed: number, index: number): LinkageKey {
+  const rng = Rng.of(seed, 0xa77ac, index);
+  return linkageKey(Uint8Array.from({ length: 32 }, () => rng.int(256)));
 }
