@@ -295,6 +295,18 @@ describe('ingest', () => {
       },
     },
     {
+      // a protocol v1 extract: its CLKs are undiffused, which graph matching breaks (bench/attack.md)
+      code: 'unsupported-protocol',
+      make: async () => {
+        const d = await tamperedExtract(h, good, 'v1', (m) => {
+          (m as Record<string, unknown>).protocol_version = 'ldh-link/1';
+          const { diffusion: _d, ...clk } = m.parameters.clk;
+          (m.parameters as Record<string, unknown>).clk = clk;
+        });
+        return { body: await sealedOf(h, d) };
+      },
+    },
+    {
       code: 'replayed-manifest',
       make: async () => ({
         body: await sealedOf(h, await makeExtract(h, 'older', { created: new Date('2026-05-01T00:00:00Z') })),
