@@ -36,6 +36,19 @@ export function hubKey(bytes: Uint8Array): HubKey {
   return { bytes };
 }
 
+/**
+ * SHA-256 of the hub key published with the hub conformance vectors (protocols/test-vectors-hub-v1.json):
+ * anyone can re-key under it, so it is refused as a real K_hub (shared/key-files.ts). A digest, not the key.
+ */
+export const PUBLISHED_TEST_HUB_KEY_DIGESTS: ReadonlySet<string> = new Set([
+  'ae216c2ef5247a3782c135efa279a3e4cdc61094270f5d2be58c6204b7a612c9',
+]);
+
+/** Whether the bytes read from a hub key file are a published test key (checked before `hubKey`). */
+export function isPublishedTestHubKey(raw: Uint8Array): boolean {
+  return PUBLISHED_TEST_HUB_KEY_DIGESTS.has(toHex(sha256(raw)));
+}
+
 export function hubSubkey(key: HubKey, purpose: RekeyPurpose): Uint8Array {
   return hkdf(sha256, key.bytes, utf8(HKDF_SALT), utf8(HUB_INFO_PREFIX + purpose), 32);
 }

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { runCommand } from 'citty';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keygenCommand } from '../cli/commands/keygen.js';
@@ -23,7 +24,13 @@ import {
   subkey,
 } from '../core/keys.js';
 import { BLOCKING_V1, CLK_V2, EXTRA_FIELD_PREFIX } from '../core/params.js';
-import { HUB_KEY_BYTES, hubKey, hubSubkey, REKEY_PURPOSES } from '../core/rekey.js';
+import {
+  HUB_KEY_BYTES,
+  hubKey,
+  hubSubkey,
+  PUBLISHED_TEST_HUB_KEY_DIGESTS,
+  REKEY_PURPOSES,
+} from '../core/rekey.js';
 import { defaultConfigText, HubConfig } from '../hub/config.js';
 import { SAMPLE_LINKAGE_KEY_HEX } from '../hub/test-hub.js';
 import {
@@ -31,11 +38,15 @@ import {
   createLinkageKeyFile,
   createSealKeyFiles,
   createSigningKeyFiles,
+  readHubKey,
   readLinkageKey,
 } from '../shared/key-files.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
+const HUB_VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-hub-v1.json'), 'utf8')) as {
+  test_hub_key_hex: string;
+};
 const VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v2.json'), 'utf8')) as {
   test_key_hex: string;
 };
@@ -196,6 +207,20 @@ describe('T3 — key hygiene', () => {
         [fp(VECTORS.test_key_hex), fp(SAMPLE_LINKAGE_KEY_HEX)].sort(),
       );
     });
+
+    it('the hub key of the hub vectors is refused as K_hub, and is the one key of its digest list', async () => {
+      const hex = HUB_VECTORS.test_hub_key_hex;
+      expect([...PUBLISHED_TEST_HUB_KEY_DIGESTS]).toEqual([toHex(sha256(fromHex(hex)))]);
+      const f = join(dir, 'published-hub.key');
+      await writeFile(f, `${hex}\n`, { mode: 0o600 });
+      const err = await readHubKey(f, { allowTestKeys: false }).catch((e: unknown) => e);
+      expect((err as LdhError).code).toBe('KEY_INVALID');
+      expect((err as LdhError).message).not.toContain(hex);
+      expect(toHex((await readHubKey(f, { allowTestKeys: true })).bytes)).toBe(hex);
+      const real = join(dir, 'real-hub.key');
+      await writeFile(real, `${toHex(crypto.getRandomValues(new Uint8Array(32)))}\n`, { mode: 0o600 });
+      await expect(readHubKey(real, { allowTestKeys: false })).resolves.toBeDefined();
+    });
   });
 
   describe('HKDF: one subkey per purpose', () => {
@@ -294,6 +319,11 @@ describe('T3 — key hygiene', () => {
           value: SAMPLE_LINKAGE_KEY_HEX,
           reason: 'the documented test key of the test fixtures ("a test key: never use it for real data")',
         },
+        ...[...PUBLISHED_TEST_HUB_KEY_DIGESTS].map((value) => ({
+          file: /^src\/core\/rekey\.ts$/,
+          value,
+          reason: 'SHA-256 digest (not the key) of the published hub test key, which the hub refuses',
+        })),
         ...[...PUBLISHED_TEST_KEY_FINGERPRINTS].map((value) => ({
           file: /^src\/core\/keys\.ts$/,
           value,

@@ -12,7 +12,7 @@ import { fromHex, toHex } from '../core/bytes.js';
 import { LdhError } from '../core/errors.js';
 import type { Source } from '../core/fields.js';
 import { isPublishedTestKey, type LinkageKey, linkageKey } from '../core/keys.js';
-import { type HubKey, hubKey } from '../core/rekey.js';
+import { type HubKey, hubKey, isPublishedTestHubKey } from '../core/rekey.js';
 import { recipientId, x25519KeyPair, x25519PublicKey } from '../core/seal.js';
 import { newSigningKeyPair, PublicKeyFile, SigningKeyFile } from '../core/signing-keys.js';
 
@@ -50,8 +50,9 @@ export async function createLinkageKeyFile(path: string): Promise<LinkageKey> {
 
 export interface ReadLinkageKeyOptions {
   /**
-   * accept the keys published in this repository (keys.ts, PUBLISHED_TEST_KEY_FINGERPRINTS); by default
-   * only when the environment sets LDH_ALLOW_TEST_KEYS=1, as the test suite does
+   * accept the keys published in this repository (keys.ts, PUBLISHED_TEST_KEY_FINGERPRINTS; for K_hub,
+   * rekey.ts, PUBLISHED_TEST_HUB_KEY_DIGESTS); by default only when the environment sets
+   * LDH_ALLOW_TEST_KEYS=1, as the test suite does
    */
   readonly allowTestKeys?: boolean;
 }
@@ -127,8 +128,16 @@ export async function createHubKeyFile(path: string): Promise<void> {
   await writeSecret(path, `${toHex(key.bytes)}\n`);
 }
 
-export async function readHubKey(path: string): Promise<HubKey> {
-  return hubKey(await readHex32(path, 'hub key'));
+export async function readHubKey(path: string, opts: ReadLinkageKeyOptions = {}): Promise<HubKey> {
+  const raw = await readHex32(path, 'hub key');
+  if (!(opts.allowTestKeys ?? process.env.LDH_ALLOW_TEST_KEYS === '1') && isPublishedTestHubKey(raw)) {
+    throw new LdhError(
+      'KEY_INVALID',
+      `the hub key file ${path} holds the hub key published with ldh-link's conformance vectors; ` +
+        'make a real one with `ldh-link admin init`',
+    );
+  }
+  return hubKey(raw);
 }
 
 export const SealSecretKeyFile = z
