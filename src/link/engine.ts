@@ -155,11 +155,13 @@ export function linkScore(dice: number, sharedBlocks: number): number {
   return (dice + BLOCK_BONUS * Math.min(sharedBlocks, BLOCK_BONUS_MAX)) / (1 + BLOCK_BONUS * BLOCK_BONUS_MAX);
 }
 
-function sharedBlocks(blocks: Int32Array, a: number, b: number): number {
+/** Blocking keys two records share, not counting the keys in `except`. */
+function sharedBlocks(blocks: Int32Array, a: number, b: number, except?: ReadonlySet<number>): number {
   let n = 0;
   for (let i = 0; i < BLOCK_SLOTS; i++) {
     const x = blocks[a * BLOCK_SLOTS + i] as number;
     if (x < 0) break;
+    if (except?.has(x)) continue;
     for (let j = 0; j < BLOCK_SLOTS; j++) {
       const y = blocks[b * BLOCK_SLOTS + j] as number;
       if (y < 0) break;
@@ -564,7 +566,7 @@ function lshCandidates(
   const clks = L.clks;
   if (!clks) throw new Error('CLKs not kept for LSH');
   const skip = blockingBig
-    ? (a: number, b: number) => sharesKeptBlock(L.blocks, a, b, blockingBig)
+    ? (a: number, b: number) => sharedBlocks(L.blocks, a, b, blockingBig) > 0
     : undefined;
   const s = lshPairs(
     {
@@ -583,20 +585,6 @@ function lshCandidates(
   stats.candidates += s.candidates;
   stats.skippedBlocks += s.skippedBuckets;
   stats.capped ||= s.capped;
-}
-
-function sharesKeptBlock(blocks: Int32Array, a: number, b: number, big: Set<number>): boolean {
-  for (let i = 0; i < BLOCK_SLOTS; i++) {
-    const x = blocks[a * BLOCK_SLOTS + i] as number;
-    if (x < 0) break;
-    if (big.has(x)) continue;
-    for (let j = 0; j < BLOCK_SLOTS; j++) {
-      const y = blocks[b * BLOCK_SLOTS + j] as number;
-      if (y < 0) break;
-      if (x === y) return true;
-    }
-  }
-  return false;
 }
 
 const isSame = (key: string) => {
