@@ -18,10 +18,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { SOURCES } from '../src/core/fields.js';
 import { CANDIDATE_MODES, type CandidateMode, DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
-import { type EvalRecord, qualityAgainstTruth } from '../src/link/metrics.js';
+import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 
 const { values } = parseArgs({
   options: {
@@ -183,15 +182,7 @@ async function linkOnce(table: string, bits: number | null): Promise<void> {
   const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
     .getRows()
     .map((r) => String(r[0]));
-  const evalRecords: EvalRecord[] = entities.map((entity, i) => ({
-    source: SOURCES[result.source[i] as number] as EvalRecord['source'],
-    person: result.person[i] as number,
-    entity,
-    nir: result.nir[i] as number,
-    idkey: result.idkey[i] as number,
-    validNir: result.certified[i] === 1,
-  }));
-  const quality = qualityAgainstTruth(evalRecords);
+  const quality = qualityAgainstTruth(evalRecordsOf(result, entities));
   // pair completeness of each candidate source over the true pe–cnaf pairs (aggregates only)
   const truePairs = (
     await conn.runAndReadAll(

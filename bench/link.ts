@@ -24,7 +24,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { SOURCES, type Source } from '../src/core/fields.js';
+import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import {
   CANDIDATE_MODES,
@@ -34,7 +34,7 @@ import {
   linkRecords,
 } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
-import { type EvalRecord, qualityAgainstTruth } from '../src/link/metrics.js';
+import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
 import { ensureDist, PROTOCOL_STAMP } from './dist.js';
 import { startHubProcess } from './hub-process.js';
@@ -348,15 +348,7 @@ async function linkOnce(
   const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
     .getRows()
     .map((r, i) => (r[0] === null ? `unknown-${i}` : String(r[0])));
-  const ev: EvalRecord[] = entities.map((entity, i) => ({
-    source: SOURCES[result.source[i] as number] as Source,
-    person: result.person[i] as number,
-    entity,
-    nir: result.nir[i] as number,
-    idkey: result.idkey[i] as number,
-    validNir: result.certified[i] === 1,
-  }));
-  const q = qualityAgainstTruth(ev);
+  const q = qualityAgainstTruth(evalRecordsOf(result, entities));
   // pair completeness over the true cross-source pairs the fuzzy stage must find (no shared NIR / key)
   const truePairs = (
     await conn.runAndReadAll(

@@ -14,7 +14,7 @@ import type { Identity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
 import { Pseudonymiser } from '../core/pseudonym.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkRecords } from '../link/engine.js';
-import { type EvalRecord, qualityAgainstTruth } from '../link/metrics.js';
+import { evalRecordsOf, qualityAgainstTruth } from '../link/metrics.js';
 import type { ClkScheme } from './encoders.js';
 
 export interface LinkRecord {
@@ -76,15 +76,12 @@ export async function linkageQuality(
        FROM staging`,
     );
     const result = await linkRecords(conn, 'records', { ...DEFAULT_LINK_CONFIG, ...config });
-    const evalRecords: EvalRecord[] = records.map((r, i) => ({
-      source: r.source,
-      person: result.person[i] as number,
-      entity: r.entity,
-      nir: result.nir[i] as number,
-      idkey: result.idkey[i] as number,
-      validNir: result.certified[i] === 1,
-    }));
-    const q = qualityAgainstTruth(evalRecords);
+    const q = qualityAgainstTruth(
+      evalRecordsOf(
+        result,
+        records.map((r) => r.entity),
+      ),
+    );
     const f = q.bySourcePair['pe-cnaf'] ?? q.overall;
     const z = q.bySourcePairAndType['pe-cnaf']?.fuzzy ?? q.byType.fuzzy;
     return {

@@ -22,6 +22,28 @@ export interface EvalRecord {
   readonly validNir: boolean;
 }
 
+/** What a linkage result holds per record (engine.ts `LinkResult`), for evaluation. */
+export interface LinkedRecords {
+  /** index in SOURCES */
+  readonly source: Uint8Array;
+  readonly person: Int32Array;
+  readonly nir: Int32Array;
+  readonly idkey: Int32Array;
+  readonly certified: Uint8Array;
+}
+
+/** The evaluation records of a linkage result, given each record's true entity (by record index). */
+export function evalRecordsOf(r: LinkedRecords, entities: readonly string[]): EvalRecord[] {
+  return entities.map((entity, i) => ({
+    source: SOURCES[r.source[i] as number] as Source,
+    person: r.person[i] as number,
+    entity,
+    nir: r.nir[i] as number,
+    idkey: r.idkey[i] as number,
+    validNir: r.certified[i] === 1,
+  }));
+}
+
 export interface Counts {
   tp: number;
   fp: number;
