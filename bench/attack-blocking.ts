@@ -39,10 +39,10 @@ import {
   splitByClear,
   supersetPropagation,
 } from '../src/attack/blocking-classes.js';
+import { BlockingKeyer } from '../src/attack/legacy-blocking.js';
 import { type Reidentification, reidentification } from '../src/attack/metrics.js';
 import { graphCase } from '../src/attack/suite.js';
 import { suiteKey, type Victim, victims } from '../src/attack/victims.js';
-import { BlockingKeyer } from '../src/core/blocking.js';
 import { resolveSynthConfig } from '../src/synth/config.js';
 import { buildNameTables, readNameData } from '../src/synth/names.js';
 import { loadPlaceTables } from '../src/synth/places.js';

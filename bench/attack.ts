@@ -4,19 +4,19 @@
  * Victims: persons of the synthetic population (fixed seed), normalised as the producer tool does.
  * Adversary knowledge: the INSEE name-frequency tables the population is drawn from (conservative).
  * Encodings: the unhardened baseline (field-level Bloom filter of the first name, double hashing), protocol
- * v1 and protocol v2 (src/core, under a secret key the attacker does not have) and the hardening
+ * v1, v2 and v3 (src/core, under a secret key the attacker does not have) and the hardening
  * candidates of src/attack/encoders.ts. For each: T4 frequency attack, T5 pattern mining, T6 graph matching at 100, 80
  * and 50 % overlap (and by an insider knowing 20 true pairs), T7 FEBRL4 F1 and a synthetic F1 (the hub's
  * engine on the candidate's encodings). Every re-identification figure is the share of encoded records
  * whose attacked attribute (first name or surname) the attack names correctly (src/attack/metrics.ts),
  * the worse attribute reported. Seeds and keys are fixed: the same command prints the same table. Writes
- * the results as JSON and ends with, for the production encoding (protocol v2 as in src/core):
+ * the results as JSON and ends with, for the production encoding (protocol v3 as in src/core):
  *   attack t4_reid=<share> t5_reid=<share> t6_reid=<share> febrl_f1=<f>
  *
  * Options: --persons N (T4/T5 victims, 20000), --graph-nodes n (T6 records per side, 1000),
  * --synth-persons M (synthetic F1, 5000), --schemes 'v1;v1+blip(0.05)' (names from the table),
  * --attacks t4,t5,t6,t7, --json <path> (bench/attack-results.json), --exhaustive-limit N (T7: overrides the
- * engine's exhaustiveLimit, 0 forces candidates from blocking keys or LSH even on small inputs).
+ * engine's exhaustiveLimit, 0 forces LSH candidates even on small inputs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import {
   saltedByYear,
   V1,
   V2,
-  v2Folded,
+  V3,
   withBalancing,
   withBlip,
   withDiffusion,
@@ -97,41 +97,31 @@ const attackerKey = (i: number) => suiteKey(SEED, 100 + i);
 interface Candidate {
   /** row name when it is not the scheme's (the same encoding linked another way) */
   readonly name?: string;
-  /** run only when named in --schemes (the other k of the folding study) */
-  readonly optIn?: boolean;
   readonly scheme: ClkScheme;
   /** hub link configuration for this encoding (T7) */
   readonly link: Partial<LinkConfig>;
 }
 /**
  * The hub's score floor was 0.5 in v1; diffusion puts the Dice of non-matches at ≈ 0.5 and lowers
- * matches', so v2's hub uses 0.3 (DEFAULT_LINK_CONFIG). Undiffused candidates are linked as v1 was.
+ * matches', so the hub uses 0.3 since v2 (DEFAULT_LINK_CONFIG). Undiffused candidates are linked as v1 was.
+ * Since v3 the engine reads no blocking keys: every row is linked on its CLKs alone (exhaustively or by LSH).
  */
 const V1_LINK = { floor: 0.5 };
 const DIFFUSION_LINK = { floor: 0.3 };
-/** study for A5 (bench/attack.md): no blocking keys read, LSH candidates, the score is the plain Dice */
-const LSH_LINK = { candidates: 'lsh' } as const;
 const CANDIDATES: readonly Candidate[] = [
   { scheme: V1, link: V1_LINK },
   { scheme: V2, link: {} },
+  { scheme: V3, link: {} },
   { scheme: withBlip(V1, 0.05), link: V1_LINK },
   { scheme: saltedByYear(), link: V1_LINK },
   { scheme: withBalancing(V1), link: V1_LINK },
   { scheme: withXorFold(V1), link: V1_LINK },
   { scheme: withDiffusion(V1, 2, 1024), link: DIFFUSION_LINK },
   { scheme: withDiffusion(V1, 3, 1024), link: DIFFUSION_LINK },
-  { name: 'v2/lsh', scheme: V2, link: LSH_LINK },
-  { scheme: v2Folded(40), link: LSH_LINK },
-  { scheme: v2Folded(10), link: LSH_LINK, optIn: true },
-  { scheme: v2Folded(20), link: LSH_LINK, optIn: true },
-  { scheme: v2Folded(60), link: LSH_LINK, optIn: true },
-  { scheme: v2Folded(80), link: LSH_LINK, optIn: true },
 ];
 const rowName = (c: Candidate) => c.name ?? c.scheme.name;
 const only = values.schemes?.split(';');
-const candidates = CANDIDATES.filter((c) =>
-  only === undefined ? c.optIn !== true : only.includes(rowName(c)),
-);
+const candidates = CANDIDATES.filter((c) => only === undefined || only.includes(rowName(c)));
 const runBaseline = only === undefined || only.includes('baseline');
 
 // ---- victims and knowledge
@@ -410,8 +400,8 @@ writeFileSync(
   )}\n`,
 );
 log(`results in ${values.json}`);
-const v2 = rows.find((r) => r.name === 'v2');
-if (v2?.t4 && v2.t5 && v2.t6 && v2.febrl)
+const v3 = rows.find((r) => r.name === 'v3');
+if (v3?.t4 && v3.t5 && v3.t6 && v3.febrl)
   process.stdout.write(
-    `attack t4_reid=${fmt(worst(v2.t4).share)} t5_reid=${fmt(worst(v2.t5).share)} t6_reid=${fmt(graphWorst(v2.t6))} febrl_f1=${v2.febrl.f1.toFixed(4)}\n`,
+    `attack t4_reid=${fmt(worst(v3.t4).share)} t5_reid=${fmt(worst(v3.t5).share)} t6_reid=${fmt(graphWorst(v3.t6))} febrl_f1=${v3.febrl.f1.toFixed(4)}\n`,
   );

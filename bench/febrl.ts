@@ -1,15 +1,14 @@
 /**
- * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T] [--candidates blocking-keys|lsh|both]
- * [--bands L --bits R] [--exhaustive-limit N] [--truncate-key-bits b[,b…]]` (the candidate options: the A5
- * study, bench/README.md; `--truncate-key-bits` links once per value with every blocking key cut to
- * `<pass>:<its first b bits>` — keyed truncation, bench/attack.md "A5 — truncated keys"; `none` = as made).
+ * FEBRL4 linkage benchmark: `npm run bench:febrl [-- --threshold T] [--bands L --bits R]
+ * [--exhaustive-limit N]` (5,000 × 5,000 pairs are compared exhaustively unless the limit is lowered, which
+ * makes the engine use LSH candidates with L bands of R bits).
  *
  * dataset4a (5,000 originals) and dataset4b (5,000 corrupted duplicates, one per original) go through the
  * unchanged producer tool — 4a as a PE file, 4b as a CNAF file, with constant event columns because FEBRL
  * has no events — under one linkage key; the two extracts are linked by the engine exactly as the hub
  * does (re-keying changes no score), with the threshold chosen automatically unless given. Ground truth
  * comes from the record ids (`rec-1070-org` ↔ `rec-1070-dup-0`) through each producer's record map; it
- * is used only to score the result. FEBRL fields used: given_name, surname, date_of_birth — protocol v2
+ * is used only to score the result. FEBRL fields used: given_name, surname, date_of_birth — protocol v3
  * encodes identity fields only (no address, no social-security number), see bench/README.md. Ends with:
  *   febrl4 precision=<p> recall=<r> f1=<f> threshold=<t>
  */
@@ -18,7 +17,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { CANDIDATE_MODES, type CandidateMode, DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
+import { DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 
@@ -27,18 +26,11 @@ const { values } = parseArgs({
     threshold: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-extras': { type: 'boolean', default: false },
-    candidates: { type: 'string', default: 'blocking-keys' },
     bands: { type: 'string' },
     bits: { type: 'string' },
     'exhaustive-limit': { type: 'string' },
-    'truncate-key-bits': { type: 'string', default: 'none' },
   },
 });
-const truncations = values['truncate-key-bits'].split(',').map((b) => (b === 'none' ? null : Number(b)));
-if (truncations.some((b) => b !== null && !(Number.isInteger(b) && b >= 1 && b <= 32)))
-  throw new Error('--truncate-key-bits: integers 1–32 or none');
-const mode = values.candidates as CandidateMode;
-if (!CANDIDATE_MODES.includes(mode)) throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
 const lsh: LshParams = {
   ...DEFAULT_LSH,
   ...(values.bands ? { bands: Number(values.bands) } : {}),
@@ -143,7 +135,7 @@ const db = await DuckDBInstance.create(':memory:');
 const conn = await db.connect();
 const parts = sources.map(
   (s) =>
-    `SELECT '${s.source}' AS source, i.rid, i.nir_class, i.nir_p1 AS nir_p2, i.idkey AS idkey_p2, i.clk, i.block_keys,
+    `SELECT '${s.source}' AS source, i.rid, i.nir_class, i.nir_p1 AS nir_p2, i.idkey AS idkey_p2, i.clk,
        regexp_extract(m.record_id, 'rec-([0-9]+)', 1) AS entity
      FROM read_parquet('${join(dir, s.source, 'extract.parquet')}') i
      JOIN read_csv('${join(dir, s.source, 'record-map.csv')}', header = true, all_varchar = true) m ON m.rid::INTEGER = i.rid`,
@@ -152,52 +144,38 @@ await conn.run(
   `CREATE TABLE records AS SELECT (row_number() OVER (ORDER BY source, rid) - 1)::INTEGER AS rec, * FROM (${parts.join(' UNION ALL ')})`,
 );
 const threshold = values.threshold === undefined ? null : Number(values.threshold);
-for (const bits of truncations) {
-  let table = 'records';
-  if (bits !== null) {
-    table = `records_t${bits}`;
-    // the producer's keys are `<pass>:<16 hex>`: keep the first `bits` bits of the value
-    await conn.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * REPLACE (list_distinct(list_transform(block_keys,
-         k -> split_part(k, ':', 1) || ':' || ((('0x' || substr(split_part(k, ':', 2), 1, 8))::BIGINT) >> ${32 - bits})::VARCHAR))
-         AS block_keys) FROM records`,
-    );
-  }
-  await linkOnce(table, bits);
-}
+await linkOnce('records');
 conn.closeSync();
 db.closeSync();
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
 
-/** One link of `table` (the records, keys as made or truncated to `bits`), scored against the truth. */
-async function linkOnce(table: string, bits: number | null): Promise<void> {
+/** One link of `table`, scored against the truth. */
+async function linkOnce(table: string): Promise<void> {
   const t0 = performance.now();
   const result = await linkRecords(conn, table, {
     ...DEFAULT_LINK_CONFIG,
     threshold,
     ...(exhaustiveLimit ? { exhaustiveLimit: Number(exhaustiveLimit) } : {}),
-    ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
+    lsh,
   });
   const seconds = (performance.now() - t0) / 1000;
   const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
     .getRows()
     .map((r) => String(r[0]));
   const quality = qualityAgainstTruth(evalRecordsOf(result, entities));
-  // pair completeness of each candidate source over the true pe–cnaf pairs (aggregates only)
+  // pair completeness of LSH over the true pe–cnaf pairs (aggregates only)
   const truePairs = (
     await conn.runAndReadAll(
-      `SELECT a.rec, b.rec, len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM ${table} a
+      `SELECT a.rec, b.rec, a.clk, b.clk FROM ${table} a
        JOIN ${table} b ON a.entity = b.entity AND a.source = 'pe' AND b.source = 'cnaf'`,
     )
   ).getRows();
   const positions = lshPositions(lsh, 1024);
-  let byKeys = 0;
   let byLsh = 0;
   for (const r of truePairs) {
-    if (r[2] === true) byKeys++;
     const two = new Uint8Array(256);
-    two.set((r[3] as { bytes: Uint8Array }).bytes, 0);
-    two.set((r[4] as { bytes: Uint8Array }).bytes, 128);
+    two.set((r[2] as { bytes: Uint8Array }).bytes, 0);
+    two.set((r[3] as { bytes: Uint8Array }).bytes, 128);
     if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
   }
   const s = result.summary;
@@ -206,11 +184,11 @@ async function linkOnce(table: string, bits: number | null): Promise<void> {
       `threshold ${s.threshold.toFixed(3)} (${s.thresholdChosen}), link ${seconds.toFixed(1)} s\n` +
       `pe-cnaf: ${JSON.stringify({ mode: s.pairs['pe-cnaf']?.mode, comparisons: s.pairs['pe-cnaf']?.comparisons, kept: s.pairs['pe-cnaf']?.kept, accepted: s.pairs['pe-cnaf']?.accepted })}\n` +
       `cross-source pairs: tp ${quality.bySourcePair['pe-cnaf']?.tp} fp ${quality.bySourcePair['pe-cnaf']?.fp} fn ${quality.bySourcePair['pe-cnaf']?.fn}\n` +
-      `${bits === null ? '' : `keys truncated to ${bits} bits; `}candidates ${mode} (lsh ${lsh.bands}×${lsh.bitsPerBand}): ${s.pairs['pe-cnaf']?.candidates} pairs, ${s.pairs['pe-cnaf']?.skippedBlocks} skipped buckets; ` +
-      `pair completeness over ${truePairs.length} true pairs: keys ${(byKeys / truePairs.length).toFixed(4)}, lsh ${(byLsh / truePairs.length).toFixed(4)}\n`,
+      `candidates (${s.pairs['pe-cnaf']?.mode}; lsh ${lsh.bands}×${lsh.bitsPerBand}): ${s.pairs['pe-cnaf']?.candidates} pairs, ${s.pairs['pe-cnaf']?.skippedBuckets} skipped buckets; ` +
+      `LSH pair completeness over ${truePairs.length} true pairs: ${(byLsh / truePairs.length).toFixed(4)}\n`,
   );
   const f = quality.bySourcePair['pe-cnaf'] ?? quality.overall;
   process.stdout.write(
-    `febrl4${bits === null ? '' : ` truncate_bits=${bits}`} precision=${f.precision.toFixed(4)} recall=${f.recall.toFixed(4)} f1=${f.f1.toFixed(4)} threshold=${s.threshold.toFixed(3)}\n`,
+    `febrl4 precision=${f.precision.toFixed(4)} recall=${f.recall.toFixed(4)} f1=${f.f1.toFixed(4)} threshold=${s.threshold.toFixed(3)}\n`,
   );
 }

@@ -1,17 +1,17 @@
 /**
  * Kernel microbenchmarks (tinybench): `npm run bench:kernels`. Normalisation, HMAC-SHA-256 (our kernel
  * against @noble/hashes and node:crypto), CLK encoding of one record (memo tables warm and cold), CLK
- * diffusion (protocol v2 §4.2: the bit-by-bit reference form and the hot path),
- * blocking keys, and the whole identity encoding. Prints a table (median latency, ops/s); figures go to
+ * diffusion (protocol v3 §4.2: the bit-by-bit reference form and the hot path),
+ * the composite tokens of §4.3, and the whole identity encoding (protocol v3). Prints a table (median latency, ops/s); figures go to
  * bench/README.md.
  */
 import { createHmac } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Bench } from 'tinybench';
-import { BlockingKeyer } from '../src/core/blocking.js';
 import { lengthPrefixed } from '../src/core/bytes.js';
 import { ClkEncoder } from '../src/core/clk.js';
+import { compositeTokens } from '../src/core/composite.js';
 import { Diffuser, diffuse, diffusionTaps } from '../src/core/diffusion.js';
 import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
 import { HmacSha256 } from '../src/core/hmac-sha256.js';
@@ -35,7 +35,6 @@ const ours = new HmacSha256(hmacKey);
 const out = new Uint8Array(32);
 const warm = new ClkEncoder(key, CLK_V1);
 const encoder = new IdentityEncoder(key);
-const keyer = new BlockingKeyer(key);
 const taps = diffusionTaps(key, 1024, { taps: 2, bits: 1024 });
 const diffuser = new Diffuser(taps, 2);
 const filters = Array.from({ length: 64 }, (_, i) =>
@@ -80,10 +79,10 @@ bench
   .add('CLK diffusion 1024 → 1024 bits, 2 taps — Diffuser (precomputed words and shifts)', () => {
     diffuser.diffuse(filters[next() & 63] ?? (filters[0] as never), clkOut);
   })
-  .add('blocking keys of one record', () => {
-    keyer.keys(ids[next()] ?? (ids[0] as never));
+  .add('composite tokens of one record (§4.3, no key)', () => {
+    compositeTokens(ids[next()] ?? (ids[0] as never));
   })
-  .add('identity encoding (pseudonyms + CLK + blocking keys)', () => {
+  .add('identity encoding, protocol v3 (pseudonyms + CLK with composite fields, diffused)', () => {
     encoder.encode(ids[next()] ?? (ids[0] as never));
   });
 

@@ -1,13 +1,9 @@
 /**
  * End-to-end linkage benchmark: `npm run bench:link -- --persons N [--clear]`.
  *
- * Study of candidate generation (attack A5, bench/README.md "Blocking without keys"): `--candidates
- * blocking-keys|lsh|both [--bands L --bits R] [--exhaustive-limit N]` links the uploaded extracts with the
- * engine in this process instead (the hub's API takes no candidate mode yet), on the same snapshot the hub
- * would link, times the engine alone, and prints quality and the pair completeness of keys and of LSH.
- * `--truncate-key-bits b[,b…]` (with `--candidates`; `none` in the list = keys as stored) rewrites every
- * blocking key of that snapshot to `<pass>:<its first b bits>` before linking — keyed truncation, studied
- * for A5 (bench/attack.md, "A5 — truncated keys"); no protocol change — and links once per value.
+ * Study of candidate generation: `--study [--bands L --bits R] [--exhaustive-limit N]` links the uploaded
+ * extracts with the engine in this process instead (the hub's API takes no LSH parameters), on the same
+ * snapshot the hub would link, times the engine alone, and prints quality and the LSH pair completeness.
  *
  * Builds dist/ if needed. Once per size (cached under .bench-data/link/): the synthetic population
  * (`ldh-link synth`, seed 1), a hub template (secrets, three pinned producers, tokens) and the three sealed
@@ -26,13 +22,7 @@ import { parseArgs } from 'node:util';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
-import {
-  CANDIDATE_MODES,
-  type CandidateMode,
-  DEFAULT_LINK_CONFIG,
-  type LinkSummary,
-  linkRecords,
-} from '../src/link/engine.js';
+import { DEFAULT_LINK_CONFIG, type LinkSummary, linkRecords } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
@@ -43,23 +33,12 @@ const { values } = parseArgs({
   options: {
     persons: { type: 'string', default: '100000' },
     clear: { type: 'boolean', default: false },
-    candidates: { type: 'string' },
+    study: { type: 'boolean', default: false },
     bands: { type: 'string' },
     bits: { type: 'string' },
     'exhaustive-limit': { type: 'string' },
-    'truncate-key-bits': { type: 'string' },
   },
 });
-const truncations = (values['truncate-key-bits'] ?? 'none')
-  .split(',')
-  .map((b) => (b === 'none' ? null : Number(b)));
-if (truncations.some((b) => b !== null && !(Number.isInteger(b) && b >= 1 && b <= 32)))
-  throw new Error('--truncate-key-bits: integers 1–32 or none');
-if (values['truncate-key-bits'] !== undefined && values.candidates === undefined)
-  throw new Error('--truncate-key-bits needs --candidates (the study path)');
-const study = values.candidates as CandidateMode | undefined;
-if (study !== undefined && !CANDIDATE_MODES.includes(study))
-  throw new Error(`--candidates: one of ${CANDIDATE_MODES.join(', ')}`);
 const persons = Number(values.persons);
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, '.bench-data', 'link', `p${persons}`);
@@ -164,9 +143,9 @@ for (const p of PRODUCERS) {
     '--no-progress',
   );
 }
-if (study !== undefined) {
+if (values.study) {
   await hub.stop();
-  await studyCandidates(study);
+  await studyCandidates();
   process.exit(0);
 }
 const t0 = performance.now();
@@ -235,7 +214,7 @@ process.stderr.write(
     `F1 overall ${f(q.overall.f1)} (P ${f(q.overall.precision)} R ${f(q.overall.recall)}), without valid NIR ${f(q.withoutValidNir.f1)} ` +
     `(P ${f(q.withoutValidNir.precision)} R ${f(q.withoutValidNir.recall)}), exact ${f(q.byType.exact.f1)}, fuzzy ${f(q.byType.fuzzy.f1)}\n` +
     `by source pair ${JSON.stringify(Object.fromEntries(Object.entries(q.bySourcePair).map(([k, v]) => [k, f(v.f1)])))}\n` +
-    `pair completeness of blocking ${JSON.stringify(Object.fromEntries(Object.entries(ev.pairCompleteness).map(([k, v]) => [k, f(v)])))}\n` +
+    `LSH pair completeness ${JSON.stringify(Object.fromEntries(Object.entries(ev.pairCompleteness).map(([k, v]) => [k, f(v)])))}\n` +
     `report ${join(run, 'report.html')} (with ground truth: ${join(run, 'report-with-truth.html')})\n`,
 );
 if (values.clear) {
@@ -279,8 +258,8 @@ process.stdout.write(
   `link records=${summary.records} seconds=${seconds.toFixed(1)} peak_rss_mb=${Math.round(rss)} f1=${f(q.overall.f1)}\n`,
 );
 
-/** `--candidates`: the engine in this process on the hub's current extracts, scored against the truth. */
-async function studyCandidates(mode: CandidateMode): Promise<void> {
+/** `--study`: the engine in this process on the hub's current extracts, scored against the truth. */
+async function studyCandidates(): Promise<void> {
   const lsh: LshParams = {
     ...DEFAULT_LSH,
     ...(values.bands ? { bands: Number(values.bands) } : {}),
@@ -297,52 +276,26 @@ async function studyCandidates(mode: CandidateMode): Promise<void> {
   await conn.run(
     `CREATE TABLE records AS
      SELECT (row_number() OVER (ORDER BY i.source, i.extract_id, i.rid) - 1)::INTEGER AS rec,
-            i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, i.block_keys, t.person_id AS entity
+            i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, t.person_id AS entity
      FROM hub.identities i JOIN hub.extracts e ON e.id = i.extract_id AND e.status = 'current'
      JOIN (${maps}) m ON m.source = i.source AND m.rid = i.rid
      LEFT JOIN read_csv('${join(synth, 'truth', 'records.csv')}', header = true, all_varchar = true) t
        ON t.source = i.source AND t.record_id = m.record_id`,
   );
-  for (const bits of truncations) await linkOnce(conn, mode, lsh, bits);
+  await linkOnce(conn, lsh);
   conn.closeSync();
   db.closeSync();
 }
 
-/** One study link of the `records` snapshot, its keys truncated to `bits` bits per pass (null: as stored). */
-async function linkOnce(
-  conn: DuckDBConnection,
-  mode: CandidateMode,
-  lsh: LshParams,
-  bits: number | null,
-): Promise<void> {
-  const table = bits === null ? 'records' : `records_t${bits}`;
-  let occupancy = '';
-  if (bits !== null) {
-    // the hub's keys are `<pass>:<hex>` (re-keyed, ingest.ts): keep the first `bits` bits of the value
-    await conn.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * REPLACE (list_distinct(list_transform(block_keys,
-         k -> split_part(k, ':', 1) || ':' || ((('0x' || substr(split_part(k, ':', 2), 1, 8))::BIGINT) >> ${32 - bits})::VARCHAR))
-         AS block_keys) FROM records`,
-    );
-    // per pass: records with a key / 2^bits (random occupancy), and the mean bucket size a key sits in
-    const rows = (
-      await conn.runAndReadAll(
-        `WITH k AS (SELECT split_part(k, ':', 1) AS pass, k FROM (SELECT unnest(block_keys) AS k FROM ${table})),
-              b AS (SELECT pass, k, count(*) AS size FROM k GROUP BY ALL)
-         SELECT pass, sum(size), sum(size * size) / sum(size) FROM b GROUP BY pass ORDER BY pass`,
-      )
-    ).getRows();
-    occupancy = rows
-      .map((r) => `${r[0]} ${(Number(r[1]) / 2 ** bits).toFixed(2)} (mean bucket ${Number(r[2]).toFixed(1)})`)
-      .join(', ');
-    process.stderr.write(`truncated to ${bits} bits; occupancy per pass: ${occupancy}\n`);
-  }
+/** One study link of the `records` snapshot. */
+async function linkOnce(conn: DuckDBConnection, lsh: LshParams): Promise<void> {
+  const table = 'records';
   const limit = values['exhaustive-limit'];
   const t0 = performance.now();
   const result = await linkRecords(conn, table, {
     ...DEFAULT_LINK_CONFIG,
     ...(limit ? { exhaustiveLimit: Number(limit) } : {}),
-    ...(mode !== 'blocking-keys' ? { candidates: mode, lsh } : {}),
+    lsh,
   });
   const seconds = (performance.now() - t0) / 1000;
   const entities = (await conn.runAndReadAll(`SELECT entity FROM ${table} ORDER BY rec`))
@@ -352,19 +305,17 @@ async function linkOnce(
   // pair completeness over the true cross-source pairs the fuzzy stage must find (no shared NIR / key)
   const truePairs = (
     await conn.runAndReadAll(
-      `SELECT len(list_intersect(a.block_keys, b.block_keys)) > 0, a.clk, b.clk FROM ${table} a
+      `SELECT a.clk, b.clk FROM ${table} a
        JOIN ${table} b ON a.entity = b.entity AND a.source < b.source
        WHERE NOT (a.nir_p2 IS NOT NULL AND a.nir_p2 = b.nir_p2) AND NOT (a.idkey_p2 IS NOT NULL AND a.idkey_p2 = b.idkey_p2)`,
     )
   ).getRows();
   const positions = lshPositions(lsh, 1024);
-  let byKeys = 0;
   let byLsh = 0;
   const two = new Uint8Array(256);
   for (const r of truePairs) {
-    if (r[0] === true) byKeys++;
-    two.set((r[1] as { bytes: Uint8Array }).bytes, 0);
-    two.set((r[2] as { bytes: Uint8Array }).bytes, 128);
+    two.set((r[0] as { bytes: Uint8Array }).bytes, 0);
+    two.set((r[1] as { bytes: Uint8Array }).bytes, 128);
     if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
   }
   const s = result.summary;
@@ -373,13 +324,13 @@ async function linkOnce(
   for (const p of Object.values(s.pairs)) if (p.mode !== 'exhaustive') candidates += p.candidates;
   process.stderr.write(
     `threshold ${s.threshold} (${s.thresholdChosen}); engine stages ${JSON.stringify(s.seconds)}\n` +
-      `pairs ${JSON.stringify(Object.fromEntries(Object.entries(s.pairs).map(([k, v]) => [k, `${v.mode} ${v.candidates} skipped ${v.skippedBlocks}${v.capped ? ' capped' : ''}`])))}\n` +
+      `pairs ${JSON.stringify(Object.fromEntries(Object.entries(s.pairs).map(([k, v]) => [k, `${v.mode} ${v.candidates} skipped ${v.skippedBuckets}${v.capped ? ' capped' : ''}`])))}\n` +
       `F1 overall ${f(q.overall.f1)} (P ${f(q.overall.precision)} R ${f(q.overall.recall)}), without valid NIR ${f(q.withoutValidNir.f1)} ` +
       `(P ${f(q.withoutValidNir.precision)} R ${f(q.withoutValidNir.recall)}), fuzzy ${f(q.byType.fuzzy.f1)}\n` +
-      `pair completeness over ${truePairs.length} fuzzy true pairs: keys ${f(byKeys / truePairs.length)}, lsh ${lsh.bands}×${lsh.bitsPerBand} ${f(byLsh / truePairs.length)}\n`,
+      `LSH ${lsh.bands}×${lsh.bitsPerBand} pair completeness over ${truePairs.length} fuzzy true pairs: ${f(byLsh / truePairs.length)}\n`,
   );
   process.stdout.write(
-    `link_study mode=${mode}${bits === null ? '' : ` truncate_bits=${bits}`} bands=${lsh.bands} bits=${lsh.bitsPerBand} records=${s.records} engine_seconds=${seconds.toFixed(1)} ` +
+    `link_study bands=${lsh.bands} bits=${lsh.bitsPerBand} records=${s.records} engine_seconds=${seconds.toFixed(1)} ` +
       `candidates=${candidates} f1=${f(q.overall.f1)} f1_no_nir=${f(q.withoutValidNir.f1)}\n`,
   );
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { minimiseAttributes, REJECT_REASONS, RowReject } from '../src/core/attributes.js';
 import { AUDIT_CONTEXT, GENESIS_HASH } from '../src/core/audit-chain.js';
-import { blockingParts } from '../src/core/blocking.js';
+import { compositeTokens } from '../src/core/composite.js';
 import { DIFFUSION_PURPOSE } from '../src/core/diffusion.js';
 import { clkInput } from '../src/core/encoder.js';
 import { ERROR_CODES } from '../src/core/errors.js';
@@ -33,9 +33,8 @@ import { SIGNATURE_CONTEXT } from '../src/core/manifest.js';
 import { DATE_FORMATS, Mapping } from '../src/core/mapping.js';
 import { NIR_CLASS_RULES, NIR_CLASSES, withControlKey } from '../src/core/nir.js';
 import {
-  BLOCKING_KEY_BYTES,
-  BLOCKING_V1,
-  CLK_V2,
+  CLK_V3,
+  COMPOSITE_V3,
   clkBits,
   clkParamsWithExtras,
   EXTRA_FIELD_PREFIX,
@@ -44,7 +43,7 @@ import {
   PROTOCOL_VERSION,
 } from '../src/core/params.js';
 import { IDKEY_DOMAIN, NIR_DOMAIN } from '../src/core/pseudonym.js';
-import { HUB_INFO_PREFIX, HUB_KEY_BYTES, REKEY_PURPOSES, REKEYED_BLOCK_BYTES } from '../src/core/rekey.js';
+import { HUB_INFO_PREFIX, HUB_KEY_BYTES, REKEY_PURPOSES } from '../src/core/rekey.js';
 import { RID_BITS, RidPermutation } from '../src/core/rid.js';
 import {
   DEFAULT_CHUNK_SIZE,
@@ -63,6 +62,8 @@ import { DOMAINS, FACT_INPUTS, OUTCOME_BITS, OUTCOME_KINDS } from '../src/hub/fa
 import { MIGRATIONS } from '../src/hub/migrations.js';
 import { PROBLEMS } from '../src/hub/problems.js';
 import { ACCESS } from '../src/hub/roles.js';
+import { DEFAULT_LINK_CONFIG } from '../src/link/engine.js';
+import { DEFAULT_LSH } from '../src/link/lsh.js';
 import { countIdentity, emptyCoverage } from '../src/producer/coverage.js';
 import { IDENTITY_INTERMEDIATE, RowProcessor } from '../src/producer/row-processor.js';
 
@@ -91,7 +92,7 @@ function table(lang: Lang, head: readonly string[], rows: readonly (readonly (st
 
 const code = (s: string | number) => `\`${s}\``;
 
-/** The CLK field of an extra field `<name>` (protocol v2 §4.1), as the code builds it. */
+/** The CLK field of an extra field `<name>` (protocol v3 §4.1), as the code builds it. */
 function extraField() {
   const f = clkParamsWithExtras(['<name>']).fields.at(-1);
   if (f === undefined || !f.name.startsWith(EXTRA_FIELD_PREFIX)) throw new Error('no extra CLK field');
@@ -138,6 +139,16 @@ const PROBE: Readonly<Record<IdentityField, readonly [string, string]>> = {
   sex: ['1', '2'],
   birth_place: ['75056', '13055'],
 };
+/** The identity whose composite tokens illustrate §4.3 (a usage name: two surname tokens). */
+const COMPOSITE_EXAMPLE: RawIdentity = {
+  nir: null,
+  birth_name: 'Dupont',
+  usage_name: 'Martin',
+  first_names: 'Jean',
+  birth_date: '1985-07-12',
+  sex: '1',
+  birth_place: '75056',
+};
 /** A value that no identity rule accepts as such (invalid or empty after normalisation). */
 const PROBE_GARBAGE = '#?';
 
@@ -148,7 +159,6 @@ const COLUMN_FORM: Readonly<Record<string, 'number' | 'clear' | 'keyed'>> = {
   nir_p1: 'keyed',
   idkey: 'keyed',
   clk: 'keyed',
-  block_keys: 'keyed',
   birth_year: 'clear',
   sex: 'clear',
 };
@@ -191,7 +201,6 @@ function observeIdentity(raw: Readonly<Record<IdentityField, string | null>>): M
   });
   const id = normaliseIdentity(raw as RawIdentity);
   for (const [f, v] of Object.entries(clkInput(id))) out.set(`clk:${f}`, JSON.stringify(v));
-  for (const [p, v] of Object.entries(blockingParts(id))) out.set(`block:${p}`, JSON.stringify(v));
   const cov = emptyCoverage();
   countIdentity(cov, id, row.hasIdkey);
   out.set('coverage.nir_classes', JSON.stringify(cov.nirClasses));
@@ -234,7 +243,6 @@ function identityDictionary(lang: Lang): string {
       'in clear at the hub',
       'keyed pseudonyms',
       'CLK fields (keyed)',
-      'blocking passes (keyed)',
       'counted in the manifest',
     ],
     IDENTITY_FIELDS.map((f) => {
@@ -243,14 +251,13 @@ function identityDictionary(lang: Lang): string {
         e
           .filter((k) => k.startsWith('column:'))
           .map((k) => k.slice('column:'.length))
-          .filter((c) => COLUMN_FORM[c] === form && c !== 'clk' && c !== 'block_keys');
+          .filter((c) => COLUMN_FORM[c] === form && c !== 'clk');
       const sent = e.some((k) => k.startsWith('column:'));
       return [
         code(f),
         sent ? list(cols('clear')) : tr(lang, 'nothing: it never leaves the producer'),
         list(cols('keyed')),
         list(e.filter((k) => k.startsWith('clk:')).map((k) => k.slice('clk:'.length))),
-        list(e.filter((k) => k.startsWith('block:')).map((k) => k.slice('block:'.length))),
         list(e.filter((k) => k.startsWith('coverage.'))),
       ];
     }),
@@ -318,8 +325,7 @@ const HUB_TABLES: Readonly<Record<string, { content: string; persons: string }>>
     persons: 'no: counts and coverage only',
   },
   identities: {
-    content:
-      'one row per identity of every stored extract: NIR class, P2 pseudonyms, CLK, re-keyed blocking keys, birth year, sex',
+    content: 'one row per identity of every stored extract: NIR class, P2 pseudonyms, CLK, birth year, sex',
     persons: 'yes, pseudonymised',
   },
   events: {
@@ -388,6 +394,15 @@ function hubTables(): { name: string; columns: string[] }[] {
         tables.splice(at, 1);
         continue;
       }
+      const dropColumn = /^ALTER TABLE (\w+) DROP COLUMN (\w+)$/.exec(sql);
+      if (dropColumn !== null) {
+        const t = tables.find((x) => x.name === dropColumn[1]);
+        const at = t?.columns.indexOf(dropColumn[2] ?? '') ?? -1;
+        if (t === undefined || at < 0)
+          throw new Error(`docs: migration ${m.version} drops an unknown column`);
+        t.columns.splice(at, 1);
+        continue;
+      }
       const create = /^CREATE TABLE (\w+) \((.*)\)$/.exec(sql);
       if (create === null)
         throw new Error(`docs: migration ${m.version} holds a statement the dossier does not read`);
@@ -434,11 +449,10 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           [tr(lang, 'NIR pseudonym domain'), code(NIR_DOMAIN)],
           [tr(lang, 'identity-key domain'), code(IDKEY_DOMAIN)],
           [tr(lang, 'signature context'), code(JSON.stringify(SIGNATURE_CONTEXT))],
-          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V2.l],
-          [tr(lang, 'bigram padding character'), code(CLK_V2.pad)],
-          [tr(lang, 'diffusion taps per CLK bit'), CLK_V2.diffusion?.taps ?? 0],
-          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V2)],
-          [tr(lang, 'blocking key length (bytes)'), BLOCKING_KEY_BYTES],
+          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V3.l],
+          [tr(lang, 'bigram padding character'), code(CLK_V3.pad)],
+          [tr(lang, 'diffusion taps per CLK bit'), CLK_V3.diffusion?.taps ?? 0],
+          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V3)],
           [tr(lang, 'rid bits'), RID_BITS],
         ],
       ),
@@ -450,7 +464,7 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           [code('nir'), code(`${HKDF_INFO_PREFIX}nir`), tr(lang, 'NIR pseudonym')],
           [code('idkey'), code(`${HKDF_INFO_PREFIX}idkey`), tr(lang, 'secondary identity key')],
           [code('fingerprint'), code(`${HKDF_INFO_PREFIX}fingerprint`), tr(lang, 'key fingerprint')],
-          ...CLK_V2.fields.map((f) => [
+          ...CLK_V3.fields.map((f) => [
             code(`clk/${f.name}`),
             code(`${HKDF_INFO_PREFIX}clk/${f.name}`),
             `${tr(lang, 'CLK field')} ${code(f.name)}`,
@@ -465,11 +479,6 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
             code(`${HKDF_INFO_PREFIX}${DIFFUSION_PURPOSE}`),
             `${tr(lang, 'CLK diffusion taps')} (§4.2)`,
           ],
-          ...BLOCKING_V1.map((p) => [
-            code(`block/${p.name}`),
-            code(`${HKDF_INFO_PREFIX}block/${p.name}`),
-            `${tr(lang, 'blocking pass')} ${code(p.name)}`,
-          ]),
         ],
       ),
     'nir-classes': () =>
@@ -488,7 +497,7 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
       table(
         lang,
         ['field', 'tokens', 'k (bits per token)', 'content'],
-        CLK_V2.fields.map((f) => [
+        CLK_V3.fields.map((f) => [
           code(f.name),
           f.tokenizer === 'bigrams' ? tr(lang, 'padded bigrams') : tr(lang, 'whole value'),
           f.k,
@@ -517,19 +526,25 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
         lang,
         ['parameter', 'value'],
         [
-          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V2.l],
-          [tr(lang, 'taps per CLK bit'), CLK_V2.diffusion?.taps ?? 0],
-          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V2)],
+          [tr(lang, 'Bloom-filter length l (bits)'), CLK_V3.l],
+          [tr(lang, 'taps per CLK bit'), CLK_V3.diffusion?.taps ?? 0],
+          [tr(lang, 'CLK length (bits)'), clkBits(CLK_V3)],
           [tr(lang, 'subkey purpose'), code(DIFFUSION_PURPOSE)],
           ['HKDF info', code(`${HKDF_INFO_PREFIX}${DIFFUSION_PURPOSE}`)],
         ],
       ),
-    blocking: () =>
-      table(
+    composite: () => {
+      const tokens = compositeTokens(normaliseIdentity(COMPOSITE_EXAMPLE));
+      return table(
         lang,
-        ['pass', 'key material', 'what the hub learns'],
-        BLOCKING_V1.map((p) => [code(p.name), tr(lang, p.description), tr(lang, p.reveals)]),
-      ),
+        ['field', 'tokens', 'example'],
+        COMPOSITE_V3.map((c) => [
+          code(c.field),
+          tr(lang, c.description),
+          (tokens[c.field] ?? []).map(code).join(', ') || '—',
+        ]),
+      );
+    },
     'identity-columns': () =>
       table(
         lang,
@@ -571,7 +586,10 @@ export function generatedBlocks(lang: Lang): Record<string, () => string> {
           [tr(lang, 'hub HKDF salt'), code(HKDF_SALT)],
           [tr(lang, 'hub HKDF info prefix'), code(HUB_INFO_PREFIX)],
           [tr(lang, 're-keyed purposes'), REKEY_PURPOSES.map(code).join(', ')],
-          [tr(lang, 're-keyed blocking key length (bytes)'), REKEYED_BLOCK_BYTES],
+          [tr(lang, 'LSH bands'), DEFAULT_LSH.bands],
+          [tr(lang, 'LSH CLK bits per band'), DEFAULT_LSH.bitsPerBand],
+          [tr(lang, 'LSH position seed'), DEFAULT_LSH.seed],
+          [tr(lang, 'LSH bucket size cap'), DEFAULT_LINK_CONFIG.bucketCap],
           [tr(lang, 'bundle entries, in order'), BUNDLE_FILES.map(code).join(', ')],
           [tr(lang, 'media type, sealed'), code(MEDIA_SEALED)],
           [tr(lang, 'media type, plain'), code(MEDIA_TAR)],
@@ -702,12 +720,12 @@ const PRODUCER_BLOCKS = Object.keys(generatedBlocks('en')).filter(
   (b) => !HUB_BLOCKS.includes(b) && !DOSSIER_ONLY_BLOCKS.includes(b),
 );
 /** The dossier's blocks: its own, and two tables it shares with the protocol documents. */
-const DOSSIER_BLOCKS = [...DOSSIER_ONLY_BLOCKS, 'blocking', 'disclosure-policy'];
+const DOSSIER_BLOCKS = [...DOSSIER_ONLY_BLOCKS, 'composite', 'disclosure-policy'];
 
 /** The documents with generated blocks, and the blocks each must hold. */
 export const DOCUMENTS: readonly { path: string; lang: Lang; blocks: readonly string[] }[] = [
-  { path: 'protocols/protocol-v2.md', lang: 'en', blocks: PRODUCER_BLOCKS },
-  { path: 'protocols/protocole-v2.fr.md', lang: 'fr', blocks: PRODUCER_BLOCKS },
+  { path: 'protocols/protocol-v3.md', lang: 'en', blocks: PRODUCER_BLOCKS },
+  { path: 'protocols/protocole-v3.fr.md', lang: 'fr', blocks: PRODUCER_BLOCKS },
   { path: 'protocols/hub-v1.md', lang: 'en', blocks: HUB_BLOCKS },
   { path: 'protocols/hub-v1.fr.md', lang: 'fr', blocks: HUB_BLOCKS },
   { path: 'protocols/dossier.md', lang: 'en', blocks: DOSSIER_BLOCKS },

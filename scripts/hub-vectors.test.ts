@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type AuditEntry, chainEntry, entryHash, verifyChain } from '../src/core/audit-chain.js';
 import { fromHex, toHex } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical-json.js';
-import { BLOCKING_V1 } from '../src/core/params.js';
-import {
-  hmacPads,
-  hubKey,
-  hubSubkey,
-  REKEY_PURPOSES,
-  rekeyBlockKey,
-  rekeyPseudonym,
-} from '../src/core/rekey.js';
+import { hmacPads, hubKey, hubSubkey, REKEY_PURPOSES, rekeyPseudonym } from '../src/core/rekey.js';
 import { AUDIT_ACTIONS } from '../src/hub/audit.js';
 import { buildHubVectors, TEST_HUB_KEY_HEX, unmetHubExpectations } from './hub-vectors.js';
 
@@ -32,7 +24,6 @@ interface HubVectors {
     idkey_hex: string | null;
     idkey_p2_hex: string | null;
   }[];
-  rekey_block_keys: { received: string; rekeyed: string }[];
   audit_chain: {
     entries: { entry: AuditEntry; canonical_json: string }[];
     head: { seq: number; hash: string };
@@ -112,22 +103,6 @@ describe('hub test vectors (re-keying, audit chain)', () => {
       expect(output).toBe(sslHmac(sslSubkey(purpose), fromHex(input)));
       const pads = committed.subkeys[purpose];
       expect(output).toBe(viaPads(pads?.ipad_hex ?? '', pads?.opad_hex ?? '', input));
-    }
-  });
-
-  it('re-keys blocking keys of every pass', () => {
-    const passes = new Set(committed.rekey_block_keys.map((b) => b.received.split(':')[0]));
-    expect([...passes].sort()).toEqual(BLOCKING_V1.map((p) => p.name).sort());
-    const block = committed.subkeys.block;
-    for (const { received, rekeyed } of committed.rekey_block_keys) {
-      expect(received).toMatch(/^[a-z-]+:[0-9a-f]{16}$/);
-      expect(rekeyed).toBe(rekeyBlockKey(key, received));
-      const pass = received.split(':')[0];
-      expect(rekeyed).toBe(`${pass}:${sslHmac(sslSubkey('block'), received).slice(0, 16)}`);
-      const m = Buffer.from(received, 'utf8').toString('hex');
-      expect(rekeyed).toBe(
-        `${pass}:${viaPads(block?.ipad_hex ?? '', block?.opad_hex ?? '', m).slice(0, 16)}`,
-      );
     }
   });
 

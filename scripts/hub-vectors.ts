@@ -4,7 +4,7 @@
  * file is written by scripts/gen-hub-vectors.ts (`npm run vectors:hub`, i.e.
  * `"vectors:hub": "tsx scripts/gen-hub-vectors.ts"` in package.json); scripts/hub-vectors.test.ts checks
  * that the code still produces exactly the committed file and that every case meets its hand-written
- * expectation, and protocols/reference/ldh_link_v2.py recomputes it independently.
+ * expectation, and protocols/reference/ldh_link_v3.py recomputes it independently.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
@@ -21,15 +21,13 @@ import {
 import { fromHex, toHex, utf8 } from '../src/core/bytes.js';
 import { canonicalJson } from '../src/core/canonical-json.js';
 import { HKDF_SALT } from '../src/core/keys.js';
-import { BLOCKING_V1, PROTOCOL_VERSION } from '../src/core/params.js';
+import { PROTOCOL_VERSION } from '../src/core/params.js';
 import {
   HUB_INFO_PREFIX,
   hmacPads,
   hubKey,
   hubSubkey,
   REKEY_PURPOSES,
-  REKEYED_BLOCK_BYTES,
-  rekeyBlockKey,
   rekeyPseudonym,
 } from '../src/core/rekey.js';
 // type only (erased): checks the hard-coded action names without loading src/hub/ at run time
@@ -69,15 +67,6 @@ const PSEUDONYM_CASES: readonly { name: string; nir_p1: string | null; idkey: st
   },
   { name: 'no NIR pseudonym (null stays null)', nir_p1: null, idkey: digest('ldh-link hub test idkey #4') },
   { name: 'no identity key (null stays null)', nir_p1: digest('ldh-link hub test nir_p1 #5'), idkey: null },
-];
-
-const PASSES = BLOCKING_V1.map((p) => p.name);
-
-/** Received blocking keys `<pass>:<16 hex>`, one per pass at least. */
-const BLOCK_KEYS: readonly string[] = [
-  ...PASSES.map((pass, i) => `${pass}:${digest(`ldh-link hub test block #${i + 1}`).slice(0, 16)}`),
-  `${PASSES[0]}:0123456789abcdef`,
-  `${PASSES[PASSES.length - 1]}:0123456789abcdef`,
 ];
 
 const ACTOR_TOKEN = 'token:0123456789abcdef';
@@ -304,7 +293,6 @@ export function buildHubVectors() {
       hkdf_salt: HKDF_SALT,
       hkdf_info_prefix: HUB_INFO_PREFIX,
       purposes: [...REKEY_PURPOSES],
-      rekeyed_block_key_bytes: REKEYED_BLOCK_BYTES,
       audit_context: AUDIT_CONTEXT,
       audit_genesis_hash: GENESIS_HASH,
     },
@@ -322,7 +310,6 @@ export function buildHubVectors() {
       idkey_hex: c.idkey,
       idkey_p2_hex: rekey('idkey', c.idkey),
     })),
-    rekey_block_keys: BLOCK_KEYS.map((received) => ({ received, rekeyed: rekeyBlockKey(key, received) })),
     audit_chain: {
       entries: chain.map((entry) => ({ entry: stored(entry), canonical_json: body(entry) })),
       head: { seq: last.seq, hash: last.hash },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 const python = spawnSync('python3', ['--version']).status === 0;
 
 function reference(vectors: string) {
-  return spawnSync('python3', ['protocols/reference/ldh_link_v2.py', vectors], {
+  return spawnSync('python3', ['protocols/reference/ldh_link_v3.py', vectors], {
     encoding: 'utf8',
     cwd: new URL('..', import.meta.url).pathname,
   });
@@ -12,7 +12,7 @@ function reference(vectors: string) {
 
 describe('independent Python implementation (protocols/reference)', () => {
   it.skipIf(!python)('reproduces every test vector', () => {
-    const r = reference('protocols/test-vectors-v2.json');
+    const r = reference('protocols/test-vectors-v3.json');
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^conformance ok checks=\d{4,}$/);
     expect(r.status).toBe(0);
   });

@@ -1,7 +1,7 @@
 /**
- * The inputs of protocols/test-vectors-v2.json, each naming the rule it exercises, with the expected
+ * The inputs of protocols/test-vectors-v3.json, each naming the rule it exercises, with the expected
  * normalised values written by hand (the generator refuses to write vectors that disagree with them).
- * Keyed outputs (pseudonyms, CLKs, blocking keys) are computed by the code under the published test key.
+ * Keyed outputs (pseudonyms, identity keys, CLKs) are computed by the code under the published test key.
  */
 import type { DateFormat } from '../src/core/mapping.js';
 
@@ -20,7 +20,7 @@ export interface VectorCase {
   };
   readonly birth_date_format?: DateFormat;
   /**
-   * Extra CLK fields (protocol v2 §4.1), in the order of the mapping's `columns`: the name after `extra/`,
+   * Extra CLK fields (protocol v3 §4.1), in the order of the mapping's `columns`: the name after `extra/`,
    * the raw value and its normalised value written by hand.
    */
   readonly extra?: readonly ExtraFieldCase[];
@@ -273,7 +273,7 @@ export const VECTOR_CASES: readonly VectorCase[] = [
   },
   {
     name: 'surname-particle-usage-compact',
-    rule: 'blocking: birth and usage names with the same compact form are one surname',
+    rule: 'composite fields: birth and usage names with the same compact form are one surname',
     input: { ...base, birth_name: 'Le Gall', usage_name: 'Legall' },
     expect: { birth_name: 'LE GALL', usage_name: 'LEGALL' },
   },

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildVectors, unmetExpectations } from './vectors.js';
 
-describe('protocol v2 test vectors', () => {
+describe('protocol v3 test vectors', () => {
   const committed = JSON.parse(
-    readFileSync(new URL('../protocols/test-vectors-v2.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../protocols/test-vectors-v3.json', import.meta.url), 'utf8'),
   );
 
   it('meet every hand-written normalisation expectation', () => {

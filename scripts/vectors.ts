@@ -1,11 +1,10 @@
 /**
- * Builds the conformance vectors of protocol v2 (protocols/test-vectors-v2.json) from the code, under a
+ * Builds the conformance vectors of protocol v3 (protocols/test-vectors-v3.json) from the code, under a
  * published test key. `npm run vectors` writes the file; src/core/vectors.test.ts checks that the code
  * still produces exactly the committed file, and that each case meets its hand-written expectation.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { BlockingKeyer, blockingParts } from '../src/core/blocking.js';
 import { fromHex, toBase64, toHex, utf8 } from '../src/core/bytes.js';
 import { ClkEncoder, popcount, tokenize } from '../src/core/clk.js';
 import { DIFFUSION_PURPOSE, diffusionTaps } from '../src/core/diffusion.js';
@@ -14,8 +13,7 @@ import { identityToJson, normaliseIdentity } from '../src/core/identity.js';
 import { keyFingerprint, linkageKey, subkey } from '../src/core/keys.js';
 import { manifestClk, signedBytes, signManifest, type UnsignedManifest } from '../src/core/manifest.js';
 import {
-  BLOCKING_V1,
-  CLK_V2,
+  CLK_V3,
   type ClkParams,
   clkParamsWithExtras,
   EXTRA_FIELD_PREFIX,
@@ -29,7 +27,7 @@ import { VECTOR_CASES, type VectorCase } from './vector-cases.js';
 export const TEST_KEY_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 export const TEST_SIGNING_SEED = 'ldh-link test signing key v1';
 
-/** A case's extra CLK fields (protocol v2 §4.1), normalised by the code, by name in mapping order. */
+/** A case's extra CLK fields (protocol v3 §4.1), normalised by the code, by name in mapping order. */
 function extrasOf(c: VectorCase): Record<string, string> {
   return Object.fromEntries((c.extra ?? []).map((x) => [x.name, normaliseExtra(x.raw)]));
 }
@@ -54,26 +52,24 @@ function extraFieldsJson(params: ClkParams, c: VectorCase, extras: Readonly<Reco
 
 export function buildVectors() {
   const key = linkageKey(fromHex(TEST_KEY_HEX));
-  const clk = new ClkEncoder(key, CLK_V2);
-  const diffusion = CLK_V2.diffusion;
-  if (diffusion === null) throw new Error('protocol v2 CLKs are diffused');
-  const taps = diffusionTaps(key, CLK_V2.l, diffusion);
+  const clk = new ClkEncoder(key, CLK_V3);
+  const diffusion = CLK_V3.diffusion;
+  if (diffusion === null) throw new Error('protocol CLKs are diffused (since v2)');
+  const taps = diffusionTaps(key, CLK_V3.l, diffusion);
   const tapBytes = new Uint8Array(taps.length * 2);
   taps.forEach((t, i) => {
     tapBytes[2 * i] = t >>> 8;
     tapBytes[2 * i + 1] = t & 0xff;
   });
-  const keyer = new BlockingKeyer(key);
   const extraNames = [...new Set(VECTOR_CASES.flatMap((c) => (c.extra ?? []).map((x) => x.name)))];
   const extraClk = new ClkEncoder(key, clkParamsWithExtras(extraNames));
   const purposes = [
     'nir',
     'idkey',
     'fingerprint',
-    ...CLK_V2.fields.map((f) => `clk/${f.name}`),
+    ...CLK_V3.fields.map((f) => `clk/${f.name}`),
     ...extraNames.map((n) => `clk/${EXTRA_FIELD_PREFIX}${n}`),
     DIFFUSION_PURPOSE,
-    ...BLOCKING_V1.map((p) => `block/${p.name}`),
   ];
   const cases = VECTOR_CASES.map((c) => {
     const id = normaliseIdentity(c.input, c.birth_date_format ?? 'YYYY-MM-DD');
@@ -96,8 +92,6 @@ export function buildVectors() {
       bloom_filter_popcount: popcount(filter),
       clk_base64: toBase64(enc.clk),
       clk_popcount: popcount(enc.clk),
-      blocking_parts: blockingParts(id),
-      blocking_keys: keyer.keys(id),
     };
   });
   const secret = sha256(utf8(TEST_SIGNING_SEED));
@@ -113,8 +107,7 @@ export function buildVectors() {
     key_fingerprint: keyFingerprint(key),
     signing_key_id: keyId(publicKey),
     parameters: {
-      clk: manifestClk(CLK_V2),
-      blocking: { passes: BLOCKING_V1.map((p) => p.name), key_bytes: 8 },
+      clk: manifestClk(CLK_V3),
       event_date_precision: 'month',
     },
     files: {
@@ -133,20 +126,21 @@ export function buildVectors() {
   const signed = signManifest(unsigned, secret);
   return {
     description:
-      'Conformance vectors of ldh-link protocol v2. Inputs under a published TEST key (never use it for real data); ' +
+      'Conformance vectors of ldh-link protocol v3. Inputs under a published TEST key (never use it for real data); ' +
       'every output is what a conforming implementation must produce byte for byte. A case with extra_fields ' +
       'encodes extra CLK fields (§4.1): each with its manifest entry (name, tokenizer, k), raw and normalised ' +
       'value and tokens; its clk_input includes them and its CLK uses the §4 fields followed by them. ' +
+      'clk_input lists the tokens of every field, the composite fields of §4.3 included. ' +
       'bloom_filter_base64 is the Bloom filter of §4 before diffusion, clk_base64 the CLK sent (§4.2).',
     protocol_version: PROTOCOL_VERSION,
     normalisation_version: NORMALISATION_VERSION,
     test_key_hex: TEST_KEY_HEX,
     key_fingerprint: keyFingerprint(key),
     subkeys: Object.fromEntries(purposes.map((p) => [p, toHex(subkey(key, p))])),
-    clk_parameters: CLK_V2,
+    clk_parameters: CLK_V3,
     diffusion_taps: {
       description:
-        'taps of protocol v2 §4.2: output bit j is the XOR of the Bloom-filter bits at taps[2j] and taps[2j + 1]; ' +
+        'taps of protocol v3 §4.2: output bit j is the XOR of the Bloom-filter bits at taps[2j] and taps[2j + 1]; ' +
         'first_64_bits lists the taps of output bits 0–63 in order, sha256_u16be is the SHA-256 of all ' +
         `${taps.length} taps each written as u16be`,
       first_64_bits: [...taps.subarray(0, 64 * diffusion.taps)],
@@ -157,6 +151,11 @@ export function buildVectors() {
       { field: 'first_name', token: 'JE', positions: [...clk.tokenPositions('first_name', 'JE')] },
       { field: 'birth_year', token: '1985', positions: [...clk.tokenPositions('birth_year', '1985')] },
       { field: 'sex', token: '1', positions: [...clk.tokenPositions('sex', '1')] },
+      {
+        field: 'name_year',
+        token: 'D153|1985',
+        positions: [...clk.tokenPositions('name_year', 'D153|1985')],
+      },
       ...extraNames.slice(0, 1).map((n) => ({
         field: `${EXTRA_FIELD_PREFIX}${n}`,
         token: '_1',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BlockingKeyer } from '../core/blocking.js';
 import { normaliseIdentity } from '../core/identity.js';
 import { linkageKey } from '../core/keys.js';
 import {
@@ -14,6 +13,7 @@ import {
   supersetPropagation,
   uniqueColourPairs,
 } from './blocking-classes.js';
+import { BlockingKeyer } from './legacy-blocking.js';
 import { reidentification } from './metrics.js';
 import { secret } from './test-fixtures.js';
 

@@ -1,5 +1,6 @@
 /**
- * A5 — re-identification through the blocking-key classes (protocol v2 §5). Keyed blocking keys hide
+ * A5 — re-identification through the blocking-key classes of protocols v1–v2 (§5; v3 sends no blocking
+ * keys, legacy-blocking.ts). Keyed blocking keys hide
  * their values, but not their equality: the hub (or anyone with a copy of its database) sees, for each
  * pass, which records share a key — equivalence classes. An adversary holding plaintext identities of an
  * overlapping population computes the plaintext blocking parts of its own records (`blockingParts` is
@@ -36,8 +37,9 @@
  * already mapped; the tolerant attack's seeds come from the exact attack, not from a frequency alignment
  * of class sizes. Pure.
  */
-import { blockingParts } from '../core/blocking.js';
+
 import type { Identity } from '../core/identity.js';
+import { blockingParts } from './legacy-blocking.js';
 
 /** One side of the attack: per record its blocking keys (`<pass>:<anything>`), compared by equality. */
 export interface Hypergraph {

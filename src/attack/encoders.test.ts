@@ -4,7 +4,7 @@ import { diffuse as coreDiffuse, diffusionTaps as coreTaps } from '../core/diffu
 import { clkInput } from '../core/encoder.js';
 import { normaliseIdentity } from '../core/identity.js';
 import { linkageKey } from '../core/keys.js';
-import { CLK_V1, CLK_V2 } from '../core/params.js';
+import { CLK_V1, CLK_V2, CLK_V3 } from '../core/params.js';
 import { Rng } from '../synth/prng.js';
 import {
   balance,
@@ -12,12 +12,11 @@ import {
   diffuse,
   diffusionTaps,
   FieldBloomEncoder,
-  foldedClkParams,
   keyedPermutation,
   saltedByYear,
   V1,
   V2,
-  v2Folded,
+  V3,
   withDiffusion,
   xorFold,
 } from './encoders.js';
@@ -81,26 +80,26 @@ describe('candidate encodings', () => {
     expect(a).not.toEqual(b);
   });
 
-  it('folding: the v1 filter plus one whole token per blocking part, diffused as v2; nothing without parts', () => {
+  it('v3: the v1 filter plus one whole token per composite part, diffused as v2; nothing without parts', () => {
     const x = id('1985-07-12');
-    const folded = new ClkEncoder(key, foldedClkParams(20));
+    const folded = new ClkEncoder(key, CLK_V3);
     const filter = new ClkEncoder(key, CLK_V1).filter(clkInput(x));
     const tokens: [string, string][] = [
-      ['bk_name_year', 'D153|1985'],
-      ['bk_firstname_dob', 'J500|1985|0712'],
-      ['bk_names_sex', 'D153|J500|1'],
-      ['bk_dob_place', '1985|0712|75056'],
+      ['name_year', 'D153|1985'],
+      ['firstname_dob', 'J500|1985|0712'],
+      ['names_sex', 'D153|J500|1'],
+      ['dob_place', '1985|0712|75056'],
     ];
     for (const [field, token] of tokens) {
       const ps = folded.tokenPositions(field, token);
-      expect(ps).toHaveLength(20);
+      expect(ps).toHaveLength(40);
       for (const p of ps) filter[p >>> 3] = (filter[p >>> 3] ?? 0) | (0x80 >>> (p & 7));
     }
     const taps = coreTaps(key, 1024, { taps: 2, bits: 1024 });
-    expect(v2Folded(20).make(key, [], 0)(x)).toEqual(coreDiffuse(filter, taps, 2));
+    expect(V3.make(key, [], 0)(x)).toEqual(coreDiffuse(filter, taps, 2));
     expect(CLK_V2.diffusion).toEqual({ taps: 2, bits: 1024 });
-    // no surname, no birth date: no blocking part, the v2 CLK unchanged
+    // no surname, no birth date: no composite part, the v2 CLK unchanged
     const bare = normaliseIdentity({ first_names: 'Jean', sex: '1' });
-    expect(v2Folded(20).make(key, [], 0)(bare)).toEqual(V2.make(key, [], 0)(bare));
+    expect(V3.make(key, [], 0)(bare)).toEqual(V2.make(key, [], 0)(bare));
   });
 });

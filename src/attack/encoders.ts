@@ -6,26 +6,24 @@
  *   bigram by double hashing h1 + i·h2 mod l. Keyed, but the attacks never use the key: frequency and
  *   pattern-mining attacks are known to break it without it.
  * - `ClkScheme`s: protocol v1's record-level CLK (the Bloom filter of src/core), protocol v2's (that
- *   filter diffused, as src/core sends it) and the hardening candidates built on v1 — salting the name tokens with the birth year, BLIP bit flipping, balancing, XOR-folding and
- *   diffusion (Armknecht, Heng and Schnell, PoPETs 2023). Each scheme makes an encoder for *a* key, so the
- *   same code gives the victim's encodings (secret key) and the attacker's simulation of the public
- *   protocol under a key of its own (graph attack, T6).
- *
- * - `v2Folded(k)`, a study for attack A5 (bench/attack.md): v2 with the blocking material folded into the
- *   filter before diffusion — each pass's plaintext parts (blockingParts of src/core) as one whole token of
- *   a field of its own, k bits each — so that no blocking key need be sent.
+ *   filter diffused), protocol v3's (v2 plus the composite fields, as src/core sends it) and the hardening
+ *   candidates built on v1 — salting the name tokens with the birth year, BLIP bit flipping, balancing,
+ *   XOR-folding and diffusion (Armknecht, Heng and Schnell, PoPETs 2023). Each scheme makes an encoder for
+ *   *a* key, so the same code gives the victim's encodings (secret key) and the attacker's simulation of
+ *   the public protocol under a key of its own (graph attack, T6).
  *
  * The candidates are measurements, not protocol: diffusion with 2 taps passed and became protocol v2
- * (protocols/protocol-v2.md §4.2, src/core/diffusion.ts). Pure (deterministic in key and seed).
+ * (§4.2, src/core/diffusion.ts); the blocking material folded into the filter as whole tokens (k = 40)
+ * passed as the remedy to attack A5 and became protocol v3 (§4.3, src/core/composite.ts). Pure
+ * (deterministic in key and seed).
  */
 
-import { blockingParts } from '../core/blocking.js';
 import { utf8 } from '../core/bytes.js';
 import { ClkEncoder, type ClkInput, tokenize } from '../core/clk.js';
 import { clkInput } from '../core/encoder.js';
 import type { Identity } from '../core/identity.js';
 import { keyedMac, type LinkageKey, subkey } from '../core/keys.js';
-import { CLK_V1, CLK_V2, type ClkParams, clkBits, clkParamsWithExtras } from '../core/params.js';
+import { CLK_V1, CLK_V2, CLK_V3, type ClkParams, clkBits, clkParamsWithExtras } from '../core/params.js';
 import { Rng } from '../synth/prng.js';
 import { qgramsOf } from './knowledge.js';
 
@@ -101,70 +99,30 @@ export const V1: ClkScheme = {
   },
 };
 
-/** Protocol v2, the production encoding, exactly as the producer tool computes it (src/core). */
+/** Protocol v2: the v1 filter diffused (src/core's CLK_V2). */
 export const V2: ClkScheme = {
   name: 'v2',
   description: 'protocol v2 CLK (the v1 filter diffused, 2 taps per bit, 1,024 bits; src/core)',
   bits: clkBits(CLK_V2),
   make(key, extraFields) {
-    const enc = new ClkEncoder(key, clkParamsWithExtras(extraFields));
+    const enc = new ClkEncoder(key, clkParamsWithExtras(extraFields, CLK_V2));
     return (id, extras = {}) => enc.encode(clkInput(id, extras));
   },
 };
 
-/** The blocking passes folded into the filter by `v2Folded`, each as a whole-token CLK field of its own. */
-export const FOLDED_FIELDS: readonly { readonly pass: string; readonly field: string }[] = [
-  { pass: 'name-year', field: 'bk_name_year' },
-  { pass: 'firstname-dob', field: 'bk_firstname_dob' },
-  { pass: 'names-sex', field: 'bk_names_sex' },
-  { pass: 'dob-place', field: 'bk_dob_place' },
-];
-
-/** v2's parameters (with `extraFields`) plus the folded blocking fields, k bits per token. */
-export function foldedClkParams(k: number, extraFields: readonly string[] = []): ClkParams {
-  const base = clkParamsWithExtras(extraFields, CLK_V2);
-  return {
-    ...base,
-    fields: [
-      ...base.fields,
-      ...FOLDED_FIELDS.map((f) => ({
-        name: f.field,
-        tokenizer: 'whole' as const,
-        k,
-        description: `blocking pass ${f.pass}, its plaintext parts joined by |, as one token`,
-      })),
-    ],
-  };
-}
-
 /**
- * The CLK input of v2 plus the folded blocking fields: per pass, each of the identity's blocking parts
- * joined by `|` (e.g. `D153|1985` for name-year). The parts are Soundex codes, digits and COG codes, so the
- * join is unambiguous; a pass the identity has no key for sets no bit, as a blocking key would be absent.
+ * Protocol v3, the production encoding, exactly as the producer tool computes it (src/core): v2 plus the
+ * composite fields (§4.3) — the material of v2's blocking keys, which v3 does not send.
  */
-export function foldedInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
-  const parts = blockingParts(id);
-  const input: Record<string, readonly string[]> = { ...clkInput(id, extras) };
-  for (const f of FOLDED_FIELDS) input[f.field] = (parts[f.pass] ?? []).map((p) => p.join('|'));
-  return input;
-}
-
-/**
- * Study for A5: v2 with the blocking material folded into the Bloom filter before diffusion, so that exact
- * agreement on a pass raises the Dice instead of earning a key bonus, and no blocking key is sent. The hub
- * links with `candidates: 'lsh'`. Field subkeys follow src/core (purpose `clk/<field>`).
- */
-export function v2Folded(k: number): ClkScheme {
-  return {
-    name: `v2+folded(k=${k})`,
-    description: `protocol v2 CLK with the four blocking passes folded in as whole tokens, k = ${k}, no blocking keys`,
-    bits: clkBits(CLK_V2),
-    make(key, extraFields) {
-      const enc = new ClkEncoder(key, foldedClkParams(k, extraFields));
-      return (id, extras = {}) => enc.encode(foldedInput(id, extras));
-    },
-  };
-}
+export const V3: ClkScheme = {
+  name: 'v3',
+  description: 'protocol v3 CLK (v2 plus the composite fields, k = 40; no blocking keys; src/core)',
+  bits: clkBits(CLK_V3),
+  make(key, extraFields) {
+    const enc = new ClkEncoder(key, clkParamsWithExtras(extraFields, CLK_V3));
+    return (id, extras = {}) => enc.encode(clkInput(id, extras));
+  },
+};
 
 const NAME_FIELDS = new Set(['birth_name', 'usage_name', 'first_name', 'other_first_names']);
 

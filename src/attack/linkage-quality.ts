@@ -1,14 +1,13 @@
 /**
  * T7 — the price of a hardening in linkage quality. Two files of identities (e.g. FEBRL4's dataset4a and
  * dataset4b, or two noisy copies of synthetic persons) are encoded with a candidate scheme under one key,
- * with the protocol's blocking keys and pseudonyms (src/core), put in an in-memory DuckDB table shaped like
+ * with the protocol's pseudonyms (src/core), put in an in-memory DuckDB table shaped like
  * the hub's records, and linked by the hub's engine (src/link/engine.ts: automatic threshold, one-to-one
  * assignment) exactly as `bench/febrl.ts` links the producer tool's extracts; pairwise precision, recall
  * and F1 against the true entities (src/link/metrics.ts). Only the CLK changes from one candidate to the
  * next, so differences in F1 are the hardening's.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { BlockingKeyer } from '../core/blocking.js';
 import { toBase64, toHex } from '../core/bytes.js';
 import type { Identity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
@@ -22,7 +21,7 @@ export interface LinkRecord {
   /** true entity, used only for scoring */
   readonly entity: string;
   readonly identity: Identity;
-  /** extra CLK fields' normalised values (protocol v1 §4.1) */
+  /** extra CLK fields' normalised values (protocol §4.1) */
   readonly extras: Readonly<Record<string, string>>;
 }
 
@@ -45,13 +44,12 @@ export async function linkageQuality(
   config: Partial<LinkConfig> = {},
 ): Promise<LinkQuality> {
   const encode = scheme.make(key, extraFields, seed);
-  const keyer = new BlockingKeyer(key);
   const pseudo = new Pseudonymiser(key);
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
     await conn.run(
-      'CREATE TABLE staging (rec INTEGER, source VARCHAR, nir_p2 VARCHAR, idkey_p2 VARCHAR, clk VARCHAR, bk VARCHAR, entity VARCHAR)',
+      'CREATE TABLE staging (rec INTEGER, source VARCHAR, nir_p2 VARCHAR, idkey_p2 VARCHAR, clk VARCHAR, entity VARCHAR)',
     );
     const app = await conn.createAppender('staging');
     records.forEach((r, i) => {
@@ -64,15 +62,13 @@ export async function linkageQuality(
       if (idkey === null) app.appendNull();
       else app.appendVarchar(toHex(idkey));
       app.appendVarchar(toBase64(encode(id, r.extras)));
-      app.appendVarchar(keyer.keys(id).join(' '));
       app.appendVarchar(r.entity);
       app.endRow();
     });
     app.closeSync();
     await conn.run(
       `CREATE TABLE records AS SELECT rec, source, CASE WHEN nir_p2 IS NULL THEN 'missing' ELSE 'certified' END AS nir_class,
-         nir_p2, idkey_p2, from_base64(clk) AS clk,
-         CASE WHEN bk = '' THEN []::VARCHAR[] ELSE string_split(bk, ' ') END AS block_keys, entity
+         nir_p2, idkey_p2, from_base64(clk) AS clk, entity
        FROM staging`,
     );
     const result = await linkRecords(conn, 'records', { ...DEFAULT_LINK_CONFIG, ...config });

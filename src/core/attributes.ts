@@ -1,5 +1,5 @@
 /**
- * Event attributes — protocol v2 §6: validation and minimisation of the per-source fields that pass to
+ * Event attributes — protocol v3 §6: validation and minimisation of the per-source fields that pass to
  * the hub in clear. Dates are cut to the month, amounts to bands (the band's lower bound in the unit),
  * codes are checked against the canonical list after the mapping's translation. A value that cannot be
  * read makes the row a coded reject; nothing is guessed. Pure.

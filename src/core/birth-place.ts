@@ -1,5 +1,5 @@
 /**
- * Birth place — protocol v2 §1.5: an INSEE COG commune code of 5 characters. Mainland `DDCCC` (digits),
+ * Birth place — protocol v3 §1.5: an INSEE COG commune code of 5 characters. Mainland `DDCCC` (digits),
  * Corsica `2ACCC` / `2BCCC`, overseas `97DCC`, born abroad `99PPP` (PPP = INSEE country code). A 4-digit
  * code lost its leading zero in a spreadsheet and is padded (`1053` → `01053`). Only the format is checked:
  * birth places include communes that have since merged, so the current COG is not a valid whitelist. Pure.

@@ -1,5 +1,5 @@
 /**
- * Canonical JSON — protocol v2 §7: RFC 8785 (JSON Canonicalization Scheme): object keys sorted by UTF-16
+ * Canonical JSON — protocol v3 §7: RFC 8785 (JSON Canonicalization Scheme): object keys sorted by UTF-16
  * code units, no white space, numbers in ECMAScript shortest form, strings with the minimal escapes.
  * Python's `json.dumps(obj, sort_keys=True, separators=(',', ':'), ensure_ascii=False)` gives the same
  * bytes for the manifest (integers and ASCII keys only). Pure.

@@ -1,5 +1,5 @@
 /**
- * CLK (cryptographic long-term key) encoding — protocol v2 §4. Each identity element is cut into tokens;
+ * CLK (cryptographic long-term key) encoding — protocol v3 §4. Each identity element is cut into tokens;
  * each token of field f sets k_f bits of an l-bit Bloom filter at positions derived from
  * HMAC-SHA-256(K_clk/f, u32be(j) ‖ token) (block j = 0, 1, … gives 16 positions as big-endian 16-bit
  * words, each taken mod l). Keyed per field, so equal tokens in different fields set unrelated bits; no
@@ -69,7 +69,7 @@ class FieldHasher {
     this.pad = params.pad.charCodeAt(0);
   }
 
-  /** The k bit positions of one token (protocol v2 §4). */
+  /** The k bit positions of one token (protocol v3 §4). */
   tokenPositions(token: string): Uint16Array {
     const { k } = this.field;
     const mask = this.params.l - 1;

@@ -1,5 +1,5 @@
 /**
- * Dates — protocol v2 §1.3. Birth dates are kept as ISO strings with explicit unknown parts
+ * Dates — protocol v3 §1.3. Birth dates are kept as ISO strings with explicit unknown parts
  * (`1985-04-12`, `1985-04-XX`, `1985-XX-XX`): an unknown day or month is never invented. A day or month
  * written `00` or `99` is unknown; a day without a month is dropped (unknown). Event dates are minimised
  * to the month (`YYYY-MM`). Pure.

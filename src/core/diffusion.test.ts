@@ -55,7 +55,7 @@ function toWords(f: Uint8Array): Uint32Array {
   return w;
 }
 
-describe('diffusion taps (protocol v2 §4.2)', () => {
+describe('diffusion taps (protocol v3 §4.2)', () => {
   it('are what the text of §4.2 gives, recomputed independently', () => {
     expect([...diffusionTaps(key, 1024, V2)]).toEqual(specTaps(key.bytes, 1024, 2, 1024));
     // a small filter makes repeats (and so the redraw rule) frequent

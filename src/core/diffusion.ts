@@ -1,5 +1,5 @@
 /**
- * CLK diffusion — protocol v2 §4.2 (Armknecht, Heng and Schnell, PoPETs 2023). The Bloom filter of §4 is
+ * CLK diffusion — protocol v3 §4.2 (Armknecht, Heng and Schnell, PoPETs 2023). The Bloom filter of §4 is
  * not sent: each of the `bits` output bits is the XOR of `taps` filter bits at positions derived from the
  * linkage key, so no output bit belongs to one token. This removes what the frequency, pattern-mining and
  * graph-matching attacks on Bloom filters feed on (bench/attack.md: graph matching re-identifies 85.5 % of

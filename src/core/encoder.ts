@@ -1,15 +1,15 @@
 /**
- * The identity encoder of protocol v2: from a normalised identity to everything the hub receives about
- * it — NIR class, NIR pseudonym, secondary identity key, CLK and blocking keys. Built once per run from
- * the linkage key; all keyed state (subkeys, memo tables) lives here. Pure.
+ * The identity encoder of protocol v3: from a normalised identity to everything the hub receives about
+ * it — NIR class, NIR pseudonym, secondary identity key and CLK. Built once per run from the linkage key;
+ * all keyed state (subkeys, memo tables) lives here. Pure.
  */
-import { BlockingKeyer } from './blocking.js';
 import { toHex } from './bytes.js';
 import { ClkEncoder, type ClkInput } from './clk.js';
+import { compositeTokens } from './composite.js';
 import type { Identity } from './identity.js';
 import type { LinkageKey } from './keys.js';
 import type { NirClass } from './nir.js';
-import { CLK_V1, type ClkParams, EXTRA_FIELD_PREFIX } from './params.js';
+import { CLK_V3, type ClkParams, EXTRA_FIELD_PREFIX } from './params.js';
 import { Pseudonymiser } from './pseudonym.js';
 import { compact } from './text.js';
 
@@ -19,12 +19,14 @@ export interface EncodedIdentity {
   readonly nirPseudonym: string | null;
   readonly idkey: string | null;
   readonly clk: Uint8Array;
-  readonly blockKeys: readonly string[];
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** The values of each CLK field (protocol v2 §4, field table; extra fields §4.1, already normalised). */
+/**
+ * The values of each CLK field (protocol v3 §4, field table; composite fields §4.3; extra fields §4.1,
+ * already normalised). Parameter objects without the composite fields (v1, v2) ignore them.
+ */
 export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
   const d = id.birthDate;
   const birth = compact(id.birthName);
@@ -42,6 +44,7 @@ export function clkInput(id: Identity, extras: Readonly<Record<string, string>> 
     sex: id.sex === null ? [] : [id.sex],
     birth_place: id.birthPlace === null ? [] : [id.birthPlace.code],
     birth_dept: id.birthPlace === null ? [] : [id.birthPlace.dept],
+    ...compositeTokens(id),
   };
   for (const name in extras) {
     const v = extras[name] ?? '';
@@ -53,14 +56,12 @@ export function clkInput(id: Identity, extras: Readonly<Record<string, string>> 
 export class IdentityEncoder {
   private readonly pseudonymiser: Pseudonymiser;
   private readonly clkEncoder: ClkEncoder;
-  private readonly keyer: BlockingKeyer;
-  constructor(key: LinkageKey, clkParams: ClkParams = CLK_V1) {
+  constructor(key: LinkageKey, clkParams: ClkParams = CLK_V3) {
     this.pseudonymiser = new Pseudonymiser(key);
     this.clkEncoder = new ClkEncoder(key, clkParams);
-    this.keyer = new BlockingKeyer(key);
   }
 
-  /** @param extras the extra CLK fields' normalised values, by name (protocol v2 §4.1) */
+  /** @param extras the extra CLK fields' normalised values, by name (protocol v3 §4.1) */
   encode(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedIdentity {
     const idkey = this.pseudonymiser.idkey(id);
     return {
@@ -68,7 +69,6 @@ export class IdentityEncoder {
       nirPseudonym: id.nir.nir === null ? null : toHex(this.pseudonymiser.nir(id.nir.nir)),
       idkey: idkey === null ? null : toHex(idkey),
       clk: this.clkEncoder.encode(clkInput(id, extras)),
-      blockKeys: this.keyer.keys(id),
     };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Column schema of the two Parquet files of an extract — protocol v2 §6–7. `extract.parquet` holds one
+ * Column schema of the two Parquet files of an extract — protocol v3 §6–7. `extract.parquet` holds one
  * row per producer-local identity (a record id with one identity variant); `events.parquet` one row per
  * input event, referencing its identity by `rid` (an extract-local number assigned in the order of a
  * hash of the row, so it says nothing about the input order). The producer's own record ids never leave:
@@ -27,8 +27,7 @@ export const IDENTITY_COLUMNS: readonly ColumnSpec[] = [
     description: 'NIR pseudonym P1 (32 bytes), null unless the NIR key checks',
   },
   { name: 'idkey', type: 'BLOB', description: 'secondary identity key (32 bytes), null when incomplete' },
-  { name: 'clk', type: 'BLOB', description: 'CLK Bloom filter (l/8 bytes)' },
-  { name: 'block_keys', type: 'VARCHAR[]', description: 'keyed blocking keys, `<pass>:<16 hex>`' },
+  { name: 'clk', type: 'BLOB', description: 'CLK: the diffused Bloom filter (bits/8 bytes)' },
   { name: 'birth_year', type: 'SMALLINT', description: 'year of birth (for age bands), null if unknown' },
   { name: 'sex', type: 'VARCHAR', description: '1 | 2, null if unknown' },
 ];

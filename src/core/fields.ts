@@ -1,5 +1,5 @@
 /**
- * Canonical fields of producer extracts — DESIGN §5, protocol v2 §6. The identity block is common to all
+ * Canonical fields of producer extracts — DESIGN §5, protocol v3 §6. The identity block is common to all
  * sources; each source adds its own event attributes. These names are what a mapping file maps a
  * producer's columns onto, and what the extract carries (after pseudonymisation and minimisation).
  */

@@ -1,5 +1,5 @@
 /**
- * The identity block of one record, normalised — protocol v2 §1. Takes the raw strings of a row (already
+ * The identity block of one record, normalised — protocol v3 §1. Takes the raw strings of a row (already
  * translated through the mapping's value tables) and applies every rule of `norm-v1`. A field whose value
  * is present but not valid (a date that is not a date, a birth place that is not a COG code) becomes
  * missing and is listed in `invalid`, so the manifest can count it: nothing is dropped silently. Pure.

@@ -1,5 +1,5 @@
 /**
- * Key derivation — protocol v2 §2. The 256-bit linkage secret K_link never reaches the hub; every keyed
+ * Key derivation — protocol v3 §2. The 256-bit linkage secret K_link never reaches the hub; every keyed
  * computation uses its own subkey:
  *
  *   K_purpose = HKDF-SHA-256(IKM = K_link, salt = "ldh-link/1", info = "ldh-link/1/" ‖ purpose, L = 32)
@@ -40,7 +40,7 @@ export function subkey(key: LinkageKey, purpose: string): Uint8Array {
 
 /**
  * Fingerprints of the linkage keys published in this repository: the test key of the conformance vectors
- * (protocols/test-vectors-v2.json) and the fixed key of the test fixtures (src/hub/test-hub.ts). Anyone
+ * (protocols/test-vectors-v3.json) and the fixed key of the test fixtures (src/hub/test-hub.ts). Anyone
  * can compute pseudonyms and CLKs under them, so the tool refuses them as real keys (shared/key-files.ts).
  * Fingerprints rather than keys: no key material in production code.
  */

@@ -31,7 +31,8 @@ describe('manifest signature', () => {
     expect(Manifest.safeParse(m).success).toBe(true);
     // v1 extracts carry undiffused CLKs, broken by graph matching (bench/attack.md): refused
     expect(Manifest.safeParse({ ...m, protocol_version: 'ldh-link/1' }).success).toBe(false);
-    expect(Manifest.safeParse({ ...m, protocol_version: 'ldh-link/3' }).success).toBe(false);
+    expect(Manifest.safeParse({ ...m, protocol_version: 'ldh-link/2' }).success).toBe(false);
+    expect(Manifest.safeParse({ ...m, protocol_version: 'ldh-link/4' }).success).toBe(false);
     const { diffusion: _d, ...undiffused } = m.parameters.clk;
     expect(Manifest.safeParse({ ...m, parameters: { ...m.parameters, clk: undiffused } }).success).toBe(
       false,

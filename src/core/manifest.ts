@@ -1,5 +1,5 @@
 /**
- * The extract manifest — protocol v2 §7. A zod schema is the single definition; the hub refuses anything
+ * The extract manifest — protocol v3 §7. A zod schema is the single definition; the hub refuses anything
  * that does not parse, whose signature does not verify, or whose file digests and counts disagree with
  * the files. The signature covers the canonical JSON of every other field:
  *
@@ -45,7 +45,6 @@ export const Manifest = z
           ),
           diffusion: z.object({ taps: z.number().int(), bits: z.number().int() }).strict(),
         }),
-        blocking: z.object({ passes: z.array(z.string()), key_bytes: z.number().int() }).strict(),
         event_date_precision: z.literal('month'),
       })
       .strict(),
@@ -66,9 +65,9 @@ export const Manifest = z
 export type Manifest = z.infer<typeof Manifest>;
 export type UnsignedManifest = Omit<Manifest, 'signature'>;
 
-/** `parameters.clk` of a manifest (protocol v2 §7): a v2 CLK is always diffused. */
+/** `parameters.clk` of a manifest (protocol v3 §7): a CLK is always diffused (since v2). */
 export function manifestClk(p: ClkParams): Manifest['parameters']['clk'] {
-  if (p.diffusion === null) throw new RangeError('protocol v2 CLKs are diffused');
+  if (p.diffusion === null) throw new RangeError('protocol CLKs are diffused (since v2)');
   return {
     l: p.l,
     pad: p.pad,

@@ -1,6 +1,6 @@
 /**
  * Mapping files: which column of a producer's file holds which canonical field, in which format, and how
- * the producer's codes translate to canonical codes (protocol v2 §6). Validated with zod; a mapping that
+ * the producer's codes translate to canonical codes (protocol v3 §6). Validated with zod; a mapping that
  * names an unknown canonical field is refused, so a typo cannot silently drop a column.
  */
 import { z } from 'zod';
@@ -22,7 +22,7 @@ export const Mapping = z
   .object({
     version: z.literal(1),
     source: z.enum(SOURCES),
-    /** canonical field (or `extra/<name>`, protocol v2 §4.1) → column name in the producer's file */
+    /** canonical field (or `extra/<name>`, protocol v3 §4.1) → column name in the producer's file */
     columns: z.record(z.string(), z.string().min(1)),
     /** date format per canonical date field; `default` applies to the others */
     date_formats: z.record(z.string(), DateFormat).default({}),
@@ -55,7 +55,7 @@ export const Mapping = z
   });
 export type Mapping = z.infer<typeof Mapping>;
 
-/** `extra/<name>`: an extra CLK field (protocol v2 §4.1). */
+/** `extra/<name>`: an extra CLK field (protocol v3 §4.1). */
 export function isExtraField(field: string): boolean {
   return field.startsWith(EXTRA_FIELD_PREFIX) && EXTRA_NAME.test(field.slice(EXTRA_FIELD_PREFIX.length));
 }

@@ -1,5 +1,5 @@
 /**
- * Surname and first-name rules on top of text normalisation — protocol v2 §1.2. Pure.
+ * Surname and first-name rules on top of text normalisation — protocol v3 §1.2. Pure.
  *
  * Surnames: an inverted particle in parentheses is put back in front ("FONTAINE (DE LA)" → "DE LA FONTAINE");
  * a birth-name field that also carries the usage name ("DUPONT EPOUSE MARTIN", "DUPONT EP. MARTIN",
@@ -28,7 +28,7 @@ export function normaliseSurnames(
 ): Surnames {
   let birthName = normaliseName(uninvert(rawBirth));
   let usageName = normaliseName(uninvert(rawUsage));
-  // the marker must be an inner word: text on both sides (protocol v2 §1.2)
+  // the marker must be an inner word: text on both sides (protocol v3 §1.2)
   const m = USAGE_MARKER.exec(birthName);
   if (m) {
     const after = birthName.slice(m.index + m[0].length).trim();

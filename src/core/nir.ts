@@ -1,13 +1,13 @@
 /**
  * NIR (numéro d'inscription au répertoire, the French social-security number) normalisation and
- * classification — protocol v2 §1.1. Pure: no I/O.
+ * classification — protocol v3 §1.1. Pure: no I/O.
  *
  * A NIR is 13 characters plus a 2-digit control key: sex(1) year(2) month(2) département(2, `2A`/`2B`
  * for Corsica) commune(3) order(3) key(2). key = 97 − (N mod 97), where N is the 13 characters read as
  * a number after replacing `2A` by `19` and `2B` by `18`.
  */
 
-/** Classes recorded beside every pseudonym (protocol v2 §1.1). */
+/** Classes recorded beside every pseudonym (protocol v3 §1.1). */
 export const NIR_CLASSES = ['certified', 'unverified', 'provisional', 'invalid', 'missing'] as const;
 export type NirClass = (typeof NIR_CLASSES)[number];
 

@@ -1,14 +1,15 @@
 /**
- * Protocol parameters — one versioned object. The parameter tables of protocols/protocol-v2.md are
+ * Protocol parameters — one versioned object. The parameter tables of protocols/protocol-v3.md are
  * generated from this file (`npm run docs`); a test fails when they are stale. Changing any value is a
  * protocol change: bump the version, regenerate the vectors and the docs.
  *
- * v2 differs from v1 only in the CLK: the Bloom filter is diffused (§4.2) before it leaves the producer.
- * The KDF labels keep their `ldh-link/1` prefix, so pseudonyms, identity keys and blocking keys are the
- * same in both versions.
+ * v2 differed from v1 only in the CLK: the Bloom filter is diffused (§4.2) before it leaves the producer.
+ * v3 sends no blocking keys (attack A5, bench/attack.md): their plaintext material goes into the Bloom
+ * filter as four composite fields (§4.3) and the hub finds candidates by LSH over the CLKs. The KDF labels
+ * keep their `ldh-link/1` prefix, so pseudonyms and identity keys are the same in all versions.
  */
 
-export const PROTOCOL_VERSION = 'ldh-link/2';
+export const PROTOCOL_VERSION = 'ldh-link/3';
 export const NORMALISATION_VERSION = 'norm-v1';
 
 export type Tokenizer = 'bigrams' | 'whole';
@@ -22,7 +23,7 @@ export interface ClkFieldParams {
   readonly description: string;
 }
 
-/** CLK diffusion (protocol v2 §4.2): each output bit is the XOR of `taps` keyed Bloom-filter bits. */
+/** CLK diffusion (protocol §4.2, since v2): each output bit is the XOR of `taps` keyed Bloom-filter bits. */
 export interface DiffusionParams {
   readonly taps: number;
   /** output (CLK) length in bits, a multiple of 8 */
@@ -67,14 +68,65 @@ export const CLK_V1: ClkParams = {
 };
 
 /**
- * Protocol v2's CLK: the v1 Bloom filter diffused with 2 taps per output bit into 1,024 bits. Measured by
+ * Protocol v2's CLK (v3 adds the composite fields to it): the v1 Bloom filter diffused with 2 taps per
+ * output bit into 1,024 bits. Measured by
  * `npm run attack` (bench/attack.md): every CLK attack at or below 0.1 % where v1 fails graph matching at
  * 85.5 %, FEBRL4 F1 within 0.1 point of v1 with the hub's score floor at 0.3.
  */
 export const CLK_V2: ClkParams = { ...CLK_V1, diffusion: { taps: 2, bits: 1024 } };
 
 /**
- * Extra CLK fields (protocol v2 §4.1): free-text fields a mapping may add to the CLK under the name
+ * Composite fields (protocol v3 §4.3): combinations of identity elements, each as whole tokens — what the
+ * keyed blocking keys of v1–v2 carried, now inside the Bloom filter so that agreement on a combination
+ * raises the Dice coefficient and nothing but the CLK leaves the producer (src/core/composite.ts).
+ */
+export interface CompositeField {
+  /** CLK field name (subkey purpose `clk/<field>`) */
+  readonly field: string;
+  readonly description: string;
+}
+
+export const COMPOSITE_V3: readonly CompositeField[] = [
+  {
+    field: 'name_year',
+    description: 'Soundex(surname) | birth year — one token for the birth name and one for the usage name',
+  },
+  {
+    field: 'firstname_dob',
+    description: 'Soundex(primary first name) | birth year | {day, month} sorted — full birth date only',
+  },
+  {
+    field: 'names_sex',
+    description: 'Soundex(surname) | Soundex(primary first name) | sex — for the birth and the usage name',
+  },
+  {
+    field: 'dob_place',
+    description: 'birth year | {day, month} sorted | birth-place COG code — full birth date only',
+  },
+];
+
+/** Bit positions per composite token: measured against k = 10…80 (bench/attack.md, A5 remedies). */
+export const COMPOSITE_K = 40;
+
+/**
+ * Protocol v3's CLK: v2's fields plus the composite fields, diffused as in v2. Measured by `npm run attack`
+ * (bench/attack.md).
+ */
+export const CLK_V3: ClkParams = {
+  ...CLK_V2,
+  fields: [
+    ...CLK_V2.fields,
+    ...COMPOSITE_V3.map((c) => ({
+      name: c.field,
+      tokenizer: 'whole' as const,
+      k: COMPOSITE_K,
+      description: `composite: ${c.description}`,
+    })),
+  ],
+};
+
+/**
+ * Extra CLK fields (protocol v3 §4.1): free-text fields a mapping may add to the CLK under the name
  * `extra/<name>` — for benchmarks such as FEBRL (addresses) and for producers who agree on them. The LDH
  * deployment uses none: the hub must receive no address. CLKs are comparable only between extracts whose
  * manifests list the same CLK fields.
@@ -83,8 +135,8 @@ export const EXTRA_FIELD_PREFIX = 'extra/';
 export const EXTRA_FIELD_K = 15;
 export const EXTRA_NAME = /^[a-z0-9_]{1,32}$/;
 
-/** CLK_V2 (or `base`) with the given extra fields appended, in the order given. */
-export function clkParamsWithExtras(names: readonly string[], base: ClkParams = CLK_V2): ClkParams {
+/** CLK_V3 (or `base`) with the given extra fields appended, in the order given. */
+export function clkParamsWithExtras(names: readonly string[], base: ClkParams = CLK_V3): ClkParams {
   if (names.length === 0) return base;
   return {
     ...base,
@@ -99,36 +151,3 @@ export function clkParamsWithExtras(names: readonly string[], base: ClkParams = 
     ],
   };
 }
-
-export interface BlockingPass {
-  readonly name: string;
-  readonly description: string;
-  /** what the hub learns from this key (protocol v2 §5) */
-  readonly reveals: string;
-}
-
-export const BLOCKING_V1: readonly BlockingPass[] = [
-  {
-    name: 'name-year',
-    description: 'Soundex(surname) | birth year — one key for the birth name and one for the usage name',
-    reveals: 'which records share a surname sound and birth year (class sizes follow surname frequencies)',
-  },
-  {
-    name: 'firstname-dob',
-    description: 'Soundex(primary first name) | birth year | {day, month} sorted — full birth date only',
-    reveals: 'which records share a first-name sound and birth date',
-  },
-  {
-    name: 'names-sex',
-    description: 'Soundex(surname) | Soundex(primary first name) | sex — for the birth and the usage name',
-    reveals: 'which records share surname and first-name sounds and sex',
-  },
-  {
-    name: 'dob-place',
-    description: 'birth year | {day, month} sorted | birth-place COG code — full birth date only',
-    reveals: 'which records share a birth date and birth commune',
-  },
-];
-
-/** Blocking keys are HMAC outputs truncated to this many bytes (hex in the extract). */
-export const BLOCKING_KEY_BYTES = 8;

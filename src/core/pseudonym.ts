@@ -1,5 +1,5 @@
 /**
- * Deterministic keyed pseudonyms — protocol v2 §3.
+ * Deterministic keyed pseudonyms — protocol v3 §3.
  *
  *   P1(nir)   = HMAC-SHA-256(K_nir,   lp("ldh-link/1/nir") ‖ lp(NIR))
  *   P1(idkey) = HMAC-SHA-256(K_idkey, lp("ldh-link/1/idkey") ‖ lp(birth name) ‖ lp(first name) ‖ lp(YYYY-MM-DD) ‖ lp(sex))

@@ -5,9 +5,8 @@
  *
  *   K_hub,purpose = HKDF-SHA-256(IKM = K_hub, salt = "ldh-link/1", info = "ldh-link/1/hub/" ‖ purpose, L = 32)
  *
- * Purposes: `nir` (the NIR pseudonym), `idkey` (the secondary identity key), `block` (blocking keys,
- * re-keyed as `<pass>:` ‖ first 8 bytes of HMAC(K_hub,block, UTF-8 of the whole received key), hex). CLKs
- * are stored as received: a keyed permutation of their bits would keep Dice scores but not hide them from
+ * Purposes: `nir` (the NIR pseudonym) and `idkey` (the secondary identity key); protocol v3 sends no
+ * blocking keys, so v1–v2's `block` purpose is gone. CLKs are stored as received: a keyed permutation of their bits would keep Dice scores but not hide them from
  * a party holding K_link, so it would add nothing. The hub computes the same HMAC inside DuckDB from the
  * two pad blocks (`hmacPads`); the functions here are the reference the SQL is tested against. Pure.
  */
@@ -20,10 +19,8 @@ import { HKDF_SALT } from './keys.js';
 
 export const HUB_KEY_BYTES = 32;
 export const HUB_INFO_PREFIX = 'ldh-link/1/hub/';
-export const REKEY_PURPOSES = ['nir', 'idkey', 'block'] as const;
+export const REKEY_PURPOSES = ['nir', 'idkey'] as const;
 export type RekeyPurpose = (typeof REKEY_PURPOSES)[number];
-/** bytes of a re-keyed blocking key (as hex after `<pass>:`) */
-export const REKEYED_BLOCK_BYTES = 8;
 
 export interface HubKey {
   readonly bytes: Uint8Array;
@@ -68,12 +65,4 @@ export function hmacPads(k: Uint8Array): { ipad: Uint8Array; opad: Uint8Array } 
 /** P2 from P1 (or the re-keyed secondary identity key). */
 export function rekeyPseudonym(key: HubKey, purpose: 'nir' | 'idkey', p1: Uint8Array): Uint8Array {
   return hmac(sha256, hubSubkey(key, purpose), p1);
-}
-
-/** A re-keyed blocking key: the pass name is kept (candidates are generated pass by pass). */
-export function rekeyBlockKey(key: HubKey, blockKey: string): string {
-  const colon = blockKey.indexOf(':');
-  if (colon <= 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', 'a blocking key has no pass prefix');
-  const mac = hmac(sha256, hubSubkey(key, 'block'), utf8(blockKey));
-  return `${blockKey.slice(0, colon)}:${toHex(mac.subarray(0, REKEYED_BLOCK_BYTES))}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Extract-local identity numbers (`rid`) — protocol v2 §6. rid = F_k(i), where i is the input row at
+ * Extract-local identity numbers (`rid`) — protocol v3 §6. rid = F_k(i), where i is the input row at
  * which the identity first appears and F_k a 4-round Feistel permutation of [0, 2^30) under a random
  * per-run key k that is discarded after the run. The rids are unique (F is a bijection) and, because
  * the extract's rows are written in rid order, the file order is a random permutation of the input

@@ -1,5 +1,5 @@
 /**
- * Sex — protocol v2 §1.4: INSEE coding, `1` male, `2` female; anything else is missing. A producer's own
+ * Sex — protocol v3 §1.4: INSEE coding, `1` male, `2` female; anything else is missing. A producer's own
  * codes are translated by its mapping file first; these defaults cover the common spellings. Pure.
  */
 import { normaliseName } from './text.js';

@@ -1,5 +1,5 @@
 /**
- * Producer signing keys — protocol v2 §7. Ed25519 (RFC 8032). The key id is the first 8 bytes of
+ * Producer signing keys — protocol v3 §7. Ed25519 (RFC 8032). The key id is the first 8 bytes of
  * SHA-256(public key), hex; it names the key in manifests and in the hub's pins. Key files are JSON with
  * a `kind` so that a public key can never be loaded where a private one is expected. Pure.
  */

@@ -1,6 +1,6 @@
 /**
  * American Soundex (Knuth, TAOCP vol. 3; the variant of US census and of most libraries, e.g. Python's
- * jellyfish.soundex) over the compact normalised form (A–Z only) — protocol v2 §5. Pure.
+ * jellyfish.soundex) over the compact normalised form (A–Z only) — protocol v3 §5. Pure.
  *
  * Keep the first letter; code the others B F P V→1, C G J K Q S X Z→2, D T→3, L→4, M N→5, R→6; vowels
  * (A E I O U Y) separate equal codes and are dropped; H and W are dropped without separating; adjacent

@@ -1,5 +1,5 @@
 /**
- * Text normalisation of names — protocol v2 §1.2 (rule set `norm-v1`). Pure.
+ * Text normalisation of names — protocol v3 §1.2 (rule set `norm-v1`). Pure.
  *
  * 1. Unicode NFKD, then every combining mark (general category M) is removed: É → E, Ç → C.
  * 2. Letters without a decomposition are spelled out: Œ→OE, Æ→AE, ß→SS, Ø→O, Ł→L, Đ→D, Þ→TH, Ð→D, ı→I.
@@ -105,7 +105,7 @@ export function compact(normalised: string): string {
 }
 
 /**
- * An extra CLK field's value (protocol v2 §4.1): NFKD, diacritics removed, the letters of step 2 of §1.2
+ * An extra CLK field's value (protocol v3 §4.1): NFKD, diacritics removed, the letters of step 2 of §1.2
  * spelled out (Œ → OE…), upper case, only letters and digits kept (no spaces). '' when missing.
  * @example normaliseExtra(' 12, rue de l’Église ') // "12RUEDELEGLISE"
  */

@@ -114,25 +114,18 @@ export async function checkParquet(conn: DuckDBConnection, dir: string, manifest
       `(SELECT count(*) FROM read_parquet(${evs}) e ANTI JOIN read_parquet(${ids}) i USING (rid)), ` +
       `(SELECT count(*) - count(DISTINCT rid) FROM read_parquet(${ids})), ` +
       `(SELECT count(*) FROM read_parquet(${ids}) WHERE octet_length(nir_p1) <> 32 OR octet_length(idkey) <> 32), ` +
-      `(SELECT count(*) FROM (SELECT unnest(block_keys) AS k FROM read_parquet(${ids})) ` +
-      `WHERE NOT regexp_full_match(k, '[a-z0-9-]+:[0-9a-f]{${2 * manifest.parameters.blocking.key_bytes}}')), ` +
       `(SELECT count(*) FROM read_parquet(${ids}) WHERE nir_class NOT IN (${NIR_CLASSES.map((c) => `'${c}'`).join(', ')}))`,
   );
-  const [nIds, nEvs, badClk, orphans, dupRid, badP1, badBlock, badClass] = (r.getRows()[0] ?? []).map(Number);
+  const [nIds, nEvs, badClk, orphans, dupRid, badP1, badClass] = (r.getRows()[0] ?? []).map(Number);
   if (nIds !== manifest.files.identities.rows || nIds !== manifest.counts.identities) {
     throw new LdhError('EXTRACT_COUNT_MISMATCH', 'extract.parquet row count differs from the manifest');
   }
   if (nEvs !== manifest.files.events.rows || nEvs !== manifest.counts.events) {
     throw new LdhError('EXTRACT_COUNT_MISMATCH', 'events.parquet row count differs from the manifest');
   }
-  if (badClk !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClk} CLKs do not have l/8 bytes`);
+  if (badClk !== 0)
+    throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClk} CLKs do not have the declared length`);
   if (badP1 !== 0) throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badP1} pseudonyms do not have 32 bytes`);
-  if (badBlock !== 0) {
-    throw new LdhError(
-      'EXTRACT_SCHEMA_INVALID',
-      `${badBlock} blocking keys are not <pass>:<hex> of the declared length`,
-    );
-  }
   if (badClass !== 0)
     throw new LdhError('EXTRACT_SCHEMA_INVALID', `${badClass} NIR classes are not of the protocol`);
   if (orphans !== 0 || dupRid !== 0) {

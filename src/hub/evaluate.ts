@@ -3,12 +3,14 @@
  * producer's record map (rid → record id, which never leaves the producer) and the truth file
  * (source, record_id → person_id), which no real deployment has. Reads the hub's database read-only
  * (`run_persons`, `identities`) and returns pairwise quality (src/link/metrics.ts) and the pair
- * completeness of blocking: among true cross-source pairs that share neither a NIR pseudonym nor an
- * identity key (those the fuzzy stage must find), the share that share at least one blocking key.
+ * completeness of the LSH candidates: among true cross-source pairs that share neither a NIR pseudonym
+ * nor an identity key (those the fuzzy stage must find), the share whose CLKs collide in at least one LSH
+ * band (src/link/lsh.ts `collides`, the run's LSH parameters; bucket caps not applied).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { sqlString } from '../extract/sql.js';
+import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../link/lsh.js';
 import { type EvalRecord, type QualityAgainstTruth, qualityAgainstTruth } from '../link/metrics.js';
 
 export interface TruthFiles {
@@ -30,6 +32,7 @@ export async function evaluateRun(
   db: string,
   runId: string,
   files: TruthFiles,
+  lsh: LshParams = DEFAULT_LSH,
 ): Promise<Evaluation> {
   const maps = Object.entries(files.recordMaps).map(
     ([s, path]) =>
@@ -40,7 +43,7 @@ export async function evaluateRun(
      SELECT p.source, p.person, t.person_id AS entity, i.nir_class = 'certified' AS valid_nir,
             CASE WHEN i.nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY i.nir_p2 IS NULL ORDER BY i.nir_p2) END AS nir,
             CASE WHEN i.idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY i.idkey_p2 IS NULL ORDER BY i.idkey_p2) END AS idkey,
-            i.block_keys
+            i.clk
      FROM ${db}.run_persons p
      JOIN ${db}.identities i ON i.extract_id = p.extract_id AND i.rid = p.rid
      JOIN (${maps.join(' UNION ALL ')}) m ON m.source = p.source AND m.rid = p.rid
@@ -64,16 +67,29 @@ export async function evaluateRun(
     };
   });
   const pc = await conn.runAndReadAll(
-    `SELECT a.source || '-' || b.source AS pair, avg(CASE WHEN len(list_intersect(a.block_keys, b.block_keys)) > 0 THEN 1 ELSE 0 END)
+    `SELECT a.source || '-' || b.source AS pair, a.clk, b.clk
      FROM eval_records a JOIN eval_records b ON a.entity = b.entity AND a.source < b.source
-     WHERE NOT (a.nir >= 0 AND a.nir = b.nir) AND NOT (a.idkey >= 0 AND a.idkey = b.idkey)
-     GROUP BY 1`,
+     WHERE NOT (a.nir >= 0 AND a.nir = b.nir) AND NOT (a.idkey >= 0 AND a.idkey = b.idkey)`,
   );
   const order = (k: string) => {
     const [x, y] = k.split('-') as [Source, Source];
     return SOURCES.indexOf(x) <= SOURCES.indexOf(y) ? k : `${y}-${x}`;
   };
-  const pairCompleteness = Object.fromEntries(pc.getRows().map((r) => [order(String(r[0])), Number(r[1])]));
+  const tally = new Map<string, { pairs: number; hits: number }>();
+  let positions: Uint16Array | null = null;
+  for (const r of pc.getRows()) {
+    const a = (r[1] as { bytes: Uint8Array }).bytes;
+    const b = (r[2] as { bytes: Uint8Array }).bytes;
+    positions ??= lshPositions(lsh, a.length * 8);
+    const both = new Uint8Array(a.length + b.length);
+    both.set(a);
+    both.set(b, a.length);
+    const t = tally.get(order(String(r[0]))) ?? { pairs: 0, hits: 0 };
+    t.pairs++;
+    if (collides(both, a.length, 0, 1, positions, lsh)) t.hits++;
+    tally.set(order(String(r[0])), t);
+  }
+  const pairCompleteness = Object.fromEntries([...tally].map(([k, t]) => [k, t.hits / t.pairs]));
   await conn.run('DROP TABLE IF EXISTS eval_records');
   return { quality: qualityAgainstTruth(records), pairCompleteness, unmatchedRecords: unmatched };
 }

@@ -19,7 +19,7 @@ import { LdhError } from '../core/errors.js';
 import { eventColumns } from '../core/extract-schema.js';
 import type { Source } from '../core/fields.js';
 import type { Manifest } from '../core/manifest.js';
-import { type HubKey, hmacPads, hubSubkey, REKEYED_BLOCK_BYTES } from '../core/rekey.js';
+import { type HubKey, hmacPads, hubSubkey, REKEY_PURPOSES } from '../core/rekey.js';
 import { MEDIA_SEALED, MEDIA_TAR } from '../extract/bundle-pack.js';
 import { sqlString } from '../extract/sql.js';
 import { checkFiles, checkParquet, checkSignature, readManifest } from '../extract/verify.js';
@@ -272,7 +272,7 @@ async function load(
 ): Promise<{ receipt: Receipt; identities: number; events: number; superseded: number }> {
   const { manifest: m } = x;
   const pads: Record<string, DuckDBBlobValue> = {};
-  for (const purpose of ['nir', 'idkey', 'block'] as const) {
+  for (const purpose of REKEY_PURPOSES) {
     const { ipad, opad } = hmacPads(hubSubkey(x.hubKey, purpose));
     pads[`${purpose}i`] = new DuckDBBlobValue(ipad);
     pads[`${purpose}o`] = new DuckDBBlobValue(opad);
@@ -301,10 +301,9 @@ async function load(
       manifest: JSON.stringify(m),
     },
   );
-  const block = `list_transform(block_keys, k -> split_part(k, ':', 1) || ':' || left(sha256($blocko || unhex(sha256($blocki || encode(k)))), ${2 * REKEYED_BLOCK_BYTES}))`;
   const nIds = await tx.c.run(
     `INSERT INTO identities SELECT $id, $s, rid, nir_class, ${hmacSql('nir', 'nir_p1')}, ${hmacSql('idkey', 'idkey')},
-       clk, ${block}, birth_year, sex FROM read_parquet(${ids})`,
+       clk, birth_year, sex FROM read_parquet(${ids})`,
     { id: x.id, s: m.source, ...pads },
   );
   const cols = eventColumns(m.source).map((c) => c.name);

@@ -103,7 +103,7 @@ export class LinkageRuns {
     const extracts = await this.store.read(
       "SELECT id, producer, manifest FROM extracts WHERE status = 'current' ORDER BY producer",
     );
-    // CLKs are comparable only when made with the same parameters (protocol v2 §4.1)
+    // CLKs are comparable only when made with the same parameters (protocol v3 §4.1)
     const clkParams = new Set(
       extracts.map((e) => canonicalJson((JSON.parse(String(e.manifest)) as Manifest).parameters.clk)),
     );
@@ -230,7 +230,7 @@ export class LinkageRuns {
       await conn.run(
         `CREATE TABLE ${t.records} AS
          SELECT (row_number() OVER (ORDER BY i.source, i.extract_id, i.rid) - 1)::INTEGER AS rec,
-                i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, i.block_keys
+                i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk
          FROM identities i JOIN extracts e ON e.id = i.extract_id WHERE e.status = 'current'`,
       );
       const result = await linkRecords(conn, t.records, config, {

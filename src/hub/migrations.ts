@@ -92,6 +92,16 @@ export const MIGRATIONS: readonly Migration[] = [
       'DROP TABLE release_cohorts',
     ],
   },
+  {
+    version: 5,
+    name: 'protocol v3: no blocking keys — the stored ones are deleted',
+    sql: [
+      // attack A5 (bench/attack.md): the classes of the v1–v2 blocking keys re-identify records; v3 extracts
+      // carry none and the hub finds candidates by LSH over the CLKs. The v2 extracts kept until their
+      // producers upload v3 ones are not linked with v3 extracts (their CLK parameters differ).
+      'ALTER TABLE identities DROP COLUMN block_keys',
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

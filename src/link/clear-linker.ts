@@ -22,7 +22,7 @@
 import { readFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { distance } from 'fastest-levenshtein';
-import { blockingParts } from '../core/blocking.js';
+import { compositeParts } from '../core/composite.js';
 import { isoPartial } from '../core/dates.js';
 import { IDENTITY_FIELDS, SOURCES, type Source } from '../core/fields.js';
 import { identityToJson, normaliseIdentity, type RawIdentity } from '../core/identity.js';
@@ -221,7 +221,7 @@ async function loadRecords(files: readonly ClearFile[]): Promise<Records> {
               ? -1
               : codeOf(idkeyCodes, `${birth}\u0000${first}\u0000${isoPartial(d)}\u0000${id.sex}`),
           );
-          const parts = blockingParts(id);
+          const parts = compositeParts(id);
           const mine = new Set<number>();
           for (const pass in parts)
             for (const p of parts[pass] ?? []) mine.add(codeOf(keyCodes, `${pass}\u0000${p.join('\u0000')}`));

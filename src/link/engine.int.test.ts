@@ -1,8 +1,8 @@
 /** The engine on a hand-made DuckDB table whose answer is known. */
-import { DuckDBBlobValue, DuckDBInstance, DuckDBListValue } from '@duckdb/node-api';
+import { DuckDBBlobValue, DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { diceReference } from './dice.js';
-import { DEFAULT_LINK_CONFIG, type LinkConfig, linkRecords, linkScore } from './engine.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig, linkRecords } from './engine.js';
 
 function clk(seed: number): Uint8Array {
   const out = new Uint8Array(128);
@@ -38,16 +38,15 @@ async function run(config: Partial<LinkConfig>) {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   await c.run(
-    'CREATE TABLE r (rec INTEGER, source VARCHAR, nir_class VARCHAR, nir_p2 BLOB, idkey_p2 BLOB, clk BLOB, block_keys VARCHAR[])',
+    'CREATE TABLE r (rec INTEGER, source VARCHAR, nir_class VARCHAR, nir_p2 BLOB, idkey_p2 BLOB, clk BLOB)',
   );
   for (const [rec, source, nir, cert, k] of RECORDS) {
-    await c.run('INSERT INTO r VALUES ($rec, $s, $cls, $nir, NULL, $clk, $bk)', {
+    await c.run('INSERT INTO r VALUES ($rec, $s, $cls, $nir, NULL, $clk)', {
       rec,
       s: source,
       cls: nir === null ? 'missing' : cert ? 'certified' : 'provisional',
       nir: nir === null ? null : new DuckDBBlobValue(new Uint8Array(32).fill(nir)),
       clk: new DuckDBBlobValue(k),
-      bk: new DuckDBListValue(['name-year:00000000000000aa']),
     });
   }
   const result = await linkRecords(c, 'r', { ...DEFAULT_LINK_CONFIG, threshold: 0.8, ...config });
@@ -73,41 +72,26 @@ describe('linkage engine', () => {
     expect(types.sort()).toEqual([0, 2, 2]);
   });
 
-  it('gives the same persons through blocking', async () => {
+  it('finds the same persons by LSH over the CLKs, the score being the Dice coefficient', async () => {
     const { result, persons } = await run({ exhaustiveLimit: 0 });
-    expect(persons).toEqual(expected);
-    expect(result.summary.pairs['dsn-cnaf']?.mode).toBe('blocking');
-  });
-
-  it('finds the same persons by LSH over the CLKs, ignoring the blocking keys (score = Dice, no bonus)', async () => {
-    const { result, persons } = await run({ exhaustiveLimit: 0, candidates: 'lsh' });
     expect(persons).toEqual(expected);
     const s = result.summary.pairs['dsn-cnaf'];
     expect(s?.mode).toBe('lsh');
     expect(s?.candidates).toBeGreaterThan(0);
-    const dice = diceReference(Z, near(Z, 4));
-    const scoreOf = (r: typeof result) => {
-      for (let i = 0; i < r.links.count; i++)
-        if (r.links.a[i] === 6 && r.links.b[i] === 5) return r.links.score[i] as number;
-      return Number.NaN;
-    };
-    expect(scoreOf(result)).toBeCloseTo(dice, 6);
-    const keyed = await run({ exhaustiveLimit: 0 });
-    expect(scoreOf(keyed.result)).toBeCloseTo(linkScore(dice, 1), 6);
+    let score = Number.NaN;
+    for (let i = 0; i < result.links.count; i++)
+      if (result.links.a[i] === 6 && result.links.b[i] === 5) score = result.links.score[i] as number;
+    expect(score).toBeCloseTo(diceReference(Z, near(Z, 4)), 6);
   });
 
-  it('with both, scores a pair found by a blocking key and by LSH once', async () => {
-    const keyed = await run({ exhaustiveLimit: 0 });
-    const both = await run({ exhaustiveLimit: 0, candidates: 'both' });
-    expect(both.persons).toEqual(expected);
-    // every record shares the one blocking key: LSH adds no pair
-    for (const k of ['pe-dsn', 'dsn-cnaf', 'pe-cnaf'])
-      expect(both.result.summary.pairs[k]?.candidates).toBe(keyed.result.summary.pairs[k]?.candidates);
-    expect(both.result.summary.pairs['dsn-cnaf']?.mode).toBe('both');
-  });
-
-  it('rejects an unknown candidate mode', async () => {
-    await expect(run({ candidates: 'keys' as 'lsh' })).rejects.toThrow(RangeError);
+  it('skips the LSH buckets over the cap', async () => {
+    // one band of one bit: two buckets; the three dsn residual records cannot all sit alone
+    const lsh = { bands: 1, bitsPerBand: 1, seed: 1 };
+    const open = (await run({ exhaustiveLimit: 0, bucketCap: 1000, lsh })).result.summary.pairs['dsn-cnaf'];
+    const capped = (await run({ exhaustiveLimit: 0, bucketCap: 1, lsh })).result.summary.pairs['dsn-cnaf'];
+    expect(open?.skippedBuckets).toBe(0);
+    expect(capped?.skippedBuckets).toBeGreaterThan(0);
+    expect(capped?.candidates).toBeLessThan(open?.candidates ?? 0);
   });
 
   it('does not depend on the order of the records', async () => {
@@ -139,7 +123,7 @@ describe('linkage engine', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await c.run(
-      "CREATE TABLE r AS SELECT 0::INTEGER AS rec, 'pe' AS source, 'missing' AS nir_class, NULL::BLOB AS nir_p2, NULL::BLOB AS idkey_p2, repeat('a', 128)::BLOB AS clk, []::VARCHAR[] AS block_keys",
+      "CREATE TABLE r AS SELECT 0::INTEGER AS rec, 'pe' AS source, 'missing' AS nir_class, NULL::BLOB AS nir_p2, NULL::BLOB AS idkey_p2, repeat('a', 128)::BLOB AS clk",
     );
     await expect(linkRecords(c, 'r', DEFAULT_LINK_CONFIG, { signal: ctl.signal })).rejects.toThrow('stop');
     c.closeSync();

@@ -4,11 +4,10 @@
  *   1. exact:      union of records sharing a NIR pseudonym, then a secondary identity key — never two
  *                  different certified NIRs in one person (union-find.ts);
  *   2. candidates: per source pair, the records whose person still lacks the other source; every pair when
- *                  the product is small (exhaustive), else the pairs sharing a blocking key — or, with
- *                  `candidates: 'lsh' | 'both'`, a bucket of bit-sampling LSH over the CLKs (lsh.ts) — blocks
- *                  over a size cap skipped, and a hard cap on the number of pairs;
- *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), plus a bonus per shared blocking key unless
- *                  keys are ignored (`'lsh'`), kept above a floor, top-k per record;
+ *                  the product is small (exhaustive), else the pairs sharing a bucket of bit-sampling LSH
+ *                  over the CLKs (lsh.ts) — buckets over a size cap skipped, and a hard cap on the number of
+ *                  pairs. Protocol v3 sends no blocking keys (attack A5, bench/attack.md);
+ *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
  *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
  *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);
  *   5. assignment: one-to-one per source pair, greedy by score (assign.ts); within one source the same,
@@ -38,33 +37,23 @@ export interface LinkConfig {
   readonly floor: number;
   /** best candidates kept per record and source pair */
   readonly topK: number;
-  /** blocking keys shared by more records than this (on one side) are skipped */
-  readonly blockCap: number;
+  /** LSH buckets holding more records than this (on one side) are skipped */
+  readonly bucketCap: number;
   /** compare every pair when |A|·|B| is at most this */
   readonly exhaustiveLimit: number;
   /** stop generating candidates for a source pair beyond this many pairs */
   readonly maxPairs: number;
   /** within one source, pairs join only at or above max(threshold, this): duplicates must be near-identical */
   readonly duplicateMin: number;
-  /**
-   * where non-exhaustive candidates come from (default `'blocking-keys'`): the producers' blocking keys; `'lsh'`:
-   * LSH buckets over the CLKs, blocking keys ignored entirely (not read, no candidates, no score bonus: the
-   * score is the Dice coefficient); `'both'`: the union of the two, with the bonus. Study for attack A5
-   * (bench/README.md, "Blocking without keys").
-   */
-  readonly candidates?: CandidateMode;
-  /** LSH bands and bits per band (default `DEFAULT_LSH`); `blockCap` and `maxPairs` bound it as blocking */
+  /** LSH bands and bits per band (default `DEFAULT_LSH`), bounded by `bucketCap` and `maxPairs` */
   readonly lsh?: LshParams;
 }
-
-export const CANDIDATE_MODES = ['blocking-keys', 'lsh', 'both'] as const;
-export type CandidateMode = (typeof CANDIDATE_MODES)[number];
 
 export const DEFAULT_LINK_CONFIG: LinkConfig = {
   threshold: null,
   floor: 0.3,
   topK: 10,
-  blockCap: 2000,
+  bucketCap: 2000,
   exhaustiveLimit: 50_000_000,
   maxPairs: 200_000_000,
   duplicateMin: 0.9,
@@ -84,7 +73,7 @@ export interface PairStats {
   /** records of each side considered for fuzzy matching */
   residualA: number;
   residualB: number;
-  mode: 'exhaustive' | 'blocking' | 'lsh' | 'both' | 'none';
+  mode: 'exhaustive' | 'lsh' | 'none';
   candidates: number;
   comparisons: number;
   kept: number;
@@ -95,7 +84,7 @@ export interface PairStats {
   runnerUpHistogram: number[];
   accepted: number;
   capped: boolean;
-  skippedBlocks: number;
+  skippedBuckets: number;
 }
 
 export interface LinkSummary {
@@ -138,49 +127,12 @@ interface Loaded {
   certified: Uint8Array;
   kernel: DiceKernel;
   clkBytes: number;
-  /** hashes of each record's blocking keys, BLOCK_SLOTS per record, −1 for none (all −1 when keys are ignored) */
-  blocks: Int32Array;
-  /** the CLKs, kept in JS only for LSH (the kernel holds its own copy) */
-  clks: Uint8Array | null;
-}
-
-/** Blocking keys kept per record for the agreement bonus (protocol v2 makes at most 6). */
-const BLOCK_SLOTS = 8;
-/** Score bonus per blocking pass two records agree on, and the most passes counted. */
-export const BLOCK_BONUS = 0.05;
-export const BLOCK_BONUS_MAX = 4;
-
-/** The link score of a pair: Dice plus a bonus per shared blocking key, scaled back to [0, 1]. */
-export function linkScore(dice: number, sharedBlocks: number): number {
-  return (dice + BLOCK_BONUS * Math.min(sharedBlocks, BLOCK_BONUS_MAX)) / (1 + BLOCK_BONUS * BLOCK_BONUS_MAX);
-}
-
-/** Blocking keys two records share, not counting the keys in `except`. */
-function sharedBlocks(blocks: Int32Array, a: number, b: number, except?: ReadonlySet<number>): number {
-  let n = 0;
-  for (let i = 0; i < BLOCK_SLOTS; i++) {
-    const x = blocks[a * BLOCK_SLOTS + i] as number;
-    if (x < 0) break;
-    if (except?.has(x)) continue;
-    for (let j = 0; j < BLOCK_SLOTS; j++) {
-      const y = blocks[b * BLOCK_SLOTS + j] as number;
-      if (y < 0) break;
-      if (x === y) {
-        n++;
-        break;
-      }
-    }
-  }
-  return n;
+  /** the CLKs, kept in JS for LSH (the kernel holds its own copy) */
+  clks: Uint8Array;
 }
 
 /** Reads the records (rec must be 0…n−1) into typed arrays and the CLKs into the kernel. */
-async function load(
-  conn: DuckDBConnection,
-  table: string,
-  hooks: LinkHooks,
-  mode: CandidateMode,
-): Promise<Loaded> {
+async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Promise<Loaded> {
   const meta = await conn.runAndReadAll(
     `SELECT count(*), max(octet_length(clk)), min(rec), max(rec) FROM ${table}`,
   );
@@ -193,9 +145,8 @@ async function load(
   const nir = new Int32Array(n).fill(-1);
   const idkey = new Int32Array(n).fill(-1);
   const certified = new Uint8Array(n);
-  const blocks = new Int32Array(n * BLOCK_SLOTS).fill(-1);
   // two scans, each placing values by rec (no ORDER BY): the codes come from window sorts over narrow
-  // rows only; CLKs and blocking keys are read as stored (sorting 128-byte rows cost seconds per million)
+  // rows only; CLKs are read as stored (sorting 128-byte rows cost seconds per million)
   const seen = new Uint8Array(n);
   await scan(
     conn,
@@ -218,32 +169,18 @@ async function load(
   let done = 0;
   await scan(
     conn,
-    // with keys ignored they are not even read
-    `SELECT rec, clk, ${mode === 'lsh' ? '[]::INTEGER[]' : 'list_transform(block_keys, k -> (hash(k) % 2147483647)::INTEGER)'} FROM ${table}`,
+    `SELECT rec, clk FROM ${table}`,
     (v, j) => {
       const rec = Number(v[0]?.getItem(j));
       const blob = v[1]?.getItem(j) as { bytes: Uint8Array } | null;
       if (blob) clks.set(blob.bytes.subarray(0, clkBytes), rec * clkBytes);
-      const items = (v[2]?.getItem(j) as { items: readonly unknown[] } | null)?.items ?? [];
-      for (let x = 0; x < Math.min(items.length, BLOCK_SLOTS); x++)
-        blocks[rec * BLOCK_SLOTS + x] = Number(items[x]);
       if (++done % 65536 === 0) hooks.onStage?.('load', { done, total: n });
     },
     hooks,
   );
   kernel.add(clks);
   hooks.onStage?.('load', { done: n, total: n });
-  return {
-    n,
-    source,
-    nir,
-    idkey,
-    certified,
-    kernel,
-    clkBytes,
-    blocks,
-    clks: mode === 'blocking-keys' ? null : clks,
-  };
+  return { n, source, nir, idkey, certified, kernel, clkBytes, clks };
 }
 
 const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
@@ -279,9 +216,7 @@ export async function linkRecords(
     seconds[name] = Math.round(now - t) / 1000;
     t = now;
   };
-  const candidateMode: CandidateMode = config.candidates ?? 'blocking-keys';
-  const useKeys = candidateMode !== 'lsh';
-  const L = await load(conn, table, hooks, candidateMode);
+  const L = await load(conn, table, hooks);
   const { n, source, kernel } = L;
   lap('load');
 
@@ -359,7 +294,7 @@ export async function linkRecords(
         runnerUpHistogram: [],
         accepted: 0,
         capped: false,
-        skippedBlocks: 0,
+        skippedBuckets: 0,
       };
       pairs[key] = stats;
       const buf = new PairBuffer();
@@ -374,12 +309,11 @@ export async function linkRecords(
       const keep = (a: number, b: number, dice: number) => {
         // within a source both (a, b) and (b, a) may come: keep one
         if (a === b || (same && a > b && inA[b] === 1)) return;
-        const s = useKeys ? linkScore(dice, sharedBlocks(L.blocks, a, b)) : dice;
-        ranks.note(a, s);
-        if (stats.mode !== 'exhaustive') ranks.note(b, s);
-        if (s < config.floor) return;
+        ranks.note(a, dice);
+        if (stats.mode !== 'exhaustive') ranks.note(b, dice);
+        if (dice < config.floor) return;
         if (!uf.compatible(a, b) || uf.find(a) === uf.find(b)) return;
-        buf.push(a, b, s);
+        buf.push(a, b, dice);
       };
       if (A.length * B.length <= config.exhaustiveLimit) {
         stats.mode = 'exhaustive';
@@ -388,12 +322,9 @@ export async function linkRecords(
         stats.comparisons = r.comparisons;
         for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
       } else {
-        stats.mode = candidateMode === 'blocking-keys' ? 'blocking' : candidateMode;
+        stats.mode = 'lsh';
         const scorer = new PairScorer(kernel, stats, hooks, keep);
-        let big = new Set<number>();
-        if (useKeys) big = await blockingCandidates(conn, table, A, B, same, config, stats, scorer);
-        if (candidateMode !== 'blocking-keys' && !stats.capped)
-          lshCandidates(L, A, B, same, config, stats, scorer, candidateMode === 'both' ? big : null);
+        lshCandidates(L, A, B, same, config, stats, scorer);
         scorer.flush();
       }
       stats.kept = buf.count;
@@ -511,10 +442,8 @@ function checkConfig(c: LinkConfig): void {
   if (!inUnit(c.floor) || !inUnit(c.duplicateMin))
     throw new RangeError('floor and duplicateMin must be in [0, 1]');
   if (!Number.isInteger(c.topK) || c.topK < 1) throw new RangeError('topK must be a positive integer');
-  if (!(c.blockCap >= 1 && c.exhaustiveLimit >= 0 && c.maxPairs >= 1))
+  if (!(c.bucketCap >= 1 && c.exhaustiveLimit >= 0 && c.maxPairs >= 1))
     throw new RangeError('bad candidate caps');
-  if (c.candidates !== undefined && !CANDIDATE_MODES.includes(c.candidates))
-    throw new RangeError('candidates must be blocking-keys, lsh or both');
   if (c.lsh !== undefined) checkLshParams(c.lsh, 32); // against the CLK length again when used
 }
 
@@ -548,11 +477,7 @@ class PairScorer {
   }
 }
 
-/**
- * LSH candidates (lsh.ts) within the same caps as blocking: buckets over `blockCap` skipped, at most
- * `maxPairs` pairs in all. With `blockingBig` (mode `'both'`), pairs sharing a blocking key outside the
- * skipped blocks were already scored by blocking and are not emitted again.
- */
+/** LSH candidates (lsh.ts): buckets over `bucketCap` skipped, at most `maxPairs` pairs in all. */
 function lshCandidates(
   L: Loaded,
   A: readonly number[],
@@ -561,29 +486,22 @@ function lshCandidates(
   config: LinkConfig,
   stats: PairStats,
   scorer: PairScorer,
-  blockingBig: Set<number> | null,
 ): void {
-  const clks = L.clks;
-  if (!clks) throw new Error('CLKs not kept for LSH');
-  const skip = blockingBig
-    ? (a: number, b: number) => sharedBlocks(L.blocks, a, b, blockingBig) > 0
-    : undefined;
   const s = lshPairs(
     {
-      clks,
+      clks: L.clks,
       clkBytes: L.clkBytes,
       A,
       B,
       same,
       params: config.lsh ?? DEFAULT_LSH,
-      bucketCap: config.blockCap,
+      bucketCap: config.bucketCap,
       maxPairs: config.maxPairs - stats.candidates,
-      ...(skip ? { skip } : {}),
     },
     (a, b) => scorer.push(a, b),
   );
   stats.candidates += s.candidates;
-  stats.skippedBlocks += s.skippedBuckets;
+  stats.skippedBuckets += s.skippedBuckets;
   stats.capped ||= s.capped;
 }
 
@@ -591,71 +509,3 @@ const isSame = (key: string) => {
   const [a, b] = key.split('-');
   return a === b;
 };
-
-/**
- * Pairs sharing a blocking key, streamed from DuckDB to the scorer (the caller flushes it). Returns the
- * hashes (as in `Loaded.blocks`) of the keys skipped for their size.
- */
-async function blockingCandidates(
-  conn: DuckDBConnection,
-  table: string,
-  A: readonly number[],
-  B: readonly number[],
-  same: boolean,
-  config: LinkConfig,
-  stats: PairStats,
-  scorer: PairScorer,
-): Promise<Set<number>> {
-  await conn.run(
-    'CREATE OR REPLACE TEMP TABLE link_a (rec INTEGER); CREATE OR REPLACE TEMP TABLE link_b (rec INTEGER)',
-  );
-  for (const [name, recs] of [
-    ['link_a', A],
-    ['link_b', B],
-  ] as const) {
-    const app = await conn.createAppender(name);
-    for (const r of recs) {
-      app.appendInteger(r);
-      app.endRow();
-    }
-    app.closeSync();
-  }
-  const skipped = await conn.runAndReadAll(
-    `CREATE OR REPLACE TEMP TABLE link_ka AS SELECT t.rec, unnest(t.block_keys) AS k FROM ${table} t SEMI JOIN link_a USING (rec);
-     CREATE OR REPLACE TEMP TABLE link_kb AS SELECT t.rec, unnest(t.block_keys) AS k FROM ${table} t SEMI JOIN link_b USING (rec);
-     CREATE OR REPLACE TEMP TABLE link_big AS
-       SELECT k FROM link_ka GROUP BY k HAVING count(*) > ${config.blockCap}
-       UNION SELECT k FROM link_kb GROUP BY k HAVING count(*) > ${config.blockCap};
-     SELECT count(*) FROM link_big`,
-  );
-  stats.skippedBlocks = Number(skipped.getRows()[0]?.[0] ?? 0);
-  const big = new Set(
-    (await conn.runAndReadAll('SELECT (hash(k) % 2147483647)::INTEGER FROM link_big'))
-      .getRows()
-      .map((r) => Number(r[0])),
-  );
-  const result = await conn.stream(
-    `SELECT DISTINCT ka.rec AS a, kb.rec AS b FROM link_ka ka JOIN link_kb kb USING (k)
-     WHERE k NOT IN (SELECT k FROM link_big) ${same ? 'AND ka.rec <> kb.rec' : ''}
-     LIMIT ${config.maxPairs + 1}`,
-  );
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const av = chunk.getColumnVector(0);
-    const bv = chunk.getColumnVector(1);
-    for (let j = 0; j < chunk.rowCount; j++) {
-      if (stats.candidates >= config.maxPairs) {
-        stats.capped = true;
-        break;
-      }
-      scorer.push(Number(av.getItem(j)), Number(bv.getItem(j)));
-      stats.candidates++;
-    }
-    if (stats.capped) break;
-  }
-  await conn.run(
-    'DROP TABLE IF EXISTS link_a; DROP TABLE IF EXISTS link_b; DROP TABLE IF EXISTS link_ka; DROP TABLE IF EXISTS link_kb; DROP TABLE IF EXISTS link_big',
-  );
-  return big;
-}

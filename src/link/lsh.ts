@@ -66,7 +66,7 @@ export function lshPositions(p: LshParams, clkBits: number): Uint16Array {
   return out;
 }
 
-/** The signature of record `rec` in `band`: its bits at the band's positions (bit order of protocol v2 §4). */
+/** The signature of record `rec` in `band`: its bits at the band's positions (bit order of protocol v3 §4). */
 export function bandSignature(
   clks: Uint8Array,
   clkBytes: number,
@@ -150,8 +150,6 @@ export interface LshInput {
   readonly bucketCap: number;
   /** stop after this many pairs */
   readonly maxPairs: number;
-  /** pairs already produced elsewhere (e.g. by blocking keys): not emitted */
-  readonly skip?: (a: number, b: number) => boolean;
 }
 
 export interface LshStats {
@@ -168,7 +166,7 @@ export interface LshStats {
  *   (a, b) => pairs.push([a, b]));
  */
 export function lshPairs(input: LshInput, emit: (a: number, b: number) => void): LshStats {
-  const { clks, clkBytes, A, B, same, params, bucketCap, maxPairs, skip } = input;
+  const { clks, clkBytes, A, B, same, params, bucketCap, maxPairs } = input;
   const L = params.bands;
   const r = params.bitsPerBand;
   const positions = lshPositions(params, clkBytes * 8);
@@ -231,7 +229,7 @@ export function lshPairs(input: LshInput, emit: (a: number, b: number) => void):
           if (la === lb) continue;
           const b = recs[lb] as number;
           if (same && (side[lb] as number) & 1 && b < a) continue;
-          if (earlier(la, lb, band) || skip?.(a, b)) continue;
+          if (earlier(la, lb, band)) continue;
           if (stats.candidates >= maxPairs) {
             stats.capped = true;
             return stats;

@@ -42,7 +42,7 @@ function pair(over: Partial<PairStats>): PairStats {
     runnerUpHistogram: [],
     accepted: 0,
     capped: false,
-    skippedBlocks: 0,
+    skippedBuckets: 0,
     ...over,
   };
 }
@@ -68,14 +68,14 @@ function summary(low: { mean: number; sd: number }, fuzzyAccepted = [2400, 900])
       'pe-dsn': pair({
         residualA: 5200,
         residualB: 4100,
-        mode: 'blocking',
+        mode: 'lsh',
         candidates: 2_400_000,
         comparisons: 2_400_000,
         kept: sum(keptA),
         scoreHistogram: keptA,
         bestHistogram: bestA,
         accepted: accA,
-        skippedBlocks: 3,
+        skippedBuckets: 3,
       }),
       'pe-cnaf': pair({
         residualA: 2100,
@@ -229,7 +229,7 @@ describe('renderReportHtml', () => {
       'Unlinked share per source',
       'Source pairs',
       'Quality against truth',
-      'Pair completeness of blocking',
+      'Pair completeness of the LSH candidates',
     ]) {
       expect(html).toContain(`${h}</h`);
     }

@@ -21,7 +21,7 @@ export interface QualityReport {
   readonly estimatedFalseMatchRate: number | null;
   readonly truth?: {
     readonly quality: QualityAgainstTruth;
-    /** per cross-source pair: share of the true pairs that were candidates (blocking) */
+    /** per cross-source pair: share of the true fuzzy pairs that collide in an LSH band (candidates) */
     readonly pairCompleteness: Record<string, number> | null;
     /** what the truth is, e.g. "synthetic, 1 M records, seed 7" */
     readonly label: string;
@@ -400,7 +400,7 @@ function headline(r: QualityReport): string {
       ['Threshold (configured)', c.threshold === null ? 'automatic' : dec(c.threshold, 2)],
       ['Score floor', dec(c.floor, 2)],
       ['Best candidates kept per record', int(c.topK)],
-      ['Blocking-key size cap', int(c.blockCap)],
+      ['LSH bucket size cap', int(c.bucketCap)],
       ['Exhaustive comparison up to', `${int(c.exhaustiveLimit)} pairs`],
       ['Candidate cap per source pair', `${int(c.maxPairs)} pairs`],
     ],
@@ -449,7 +449,7 @@ function sourcePairs(s: LinkSummary): string {
       int(p.kept),
       int(p.accepted),
       p.capped ? 'yes' : 'no',
-      int(p.skippedBlocks),
+      int(p.skippedBuckets),
       fit ? int(fit.tail) : '–',
     ];
   });
@@ -463,7 +463,7 @@ function sourcePairs(s: LinkSummary): string {
     'Kept',
     'Accepted',
     'Capped',
-    'Skipped blocks',
+    'Skipped buckets',
     'Non-match tail',
   ];
   return `<section id="pairs">
@@ -544,7 +544,7 @@ ${table(head('Source pair'), pairRows)}
 <h3>By type</h3>
 ${table(head('Type'), typeRows)}
 <p class="note">For comparison with the estimate (${fmr === null ? 'n/a' : pct(fmr, 2)}): 1 − precision of the fuzzy pairs is ${pct(1 - q.byType.fuzzy.precision, 2)} (pairs within persons, not links: not the same quantity, the same order of magnitude).</p>
-<h3>Pair completeness of blocking</h3>
+<h3>Pair completeness of the LSH candidates</h3>
 ${completeness}
 </section>`;
 }

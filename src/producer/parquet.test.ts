@@ -19,7 +19,7 @@ describe('writeParquet', () => {
         const evs: string[] = [];
         for (let i = p; i < 40; i += 2) {
           const r = rid(b, i);
-          ids.push(`${r},certified,${'ab'.repeat(32)},,${clk},name-year:0011223344556677,19${50 + i},1`);
+          ids.push(`${r},certified,${'ab'.repeat(32)},,${clk},19${50 + i},1`);
           for (let e = 0; e < 2; e++)
             evs.push(`${r},${1000 * b + 10 * i + (1 - e)},2020-0${1 + e},,cdi,full,C,75,1500`);
         }

@@ -36,7 +36,6 @@ export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Pro
     `delim=',', quote='"', escape='"', columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
   const identities =
     'CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ' +
-    "CASE WHEN coalesce(block_keys, '') = '' THEN []::VARCHAR[] ELSE string_split(block_keys, ' ') END AS block_keys, " +
     'CAST(birth_year AS SMALLINT) AS birth_year, sex';
   const events = [
     'CAST(rid AS INTEGER) AS rid',

@@ -107,7 +107,7 @@ describe('pseudonymise', () => {
     const a = await run(f, input, { workers: 0 }, join(f.dir, 'a'));
     const b = await run(f, input, { workers: 2 }, join(f.dir, 'b'));
     const q = (d: string) =>
-      query(`SELECT hex(clk) c, hex(nir_p1) p, block_keys::VARCHAR k FROM '${d}/extract.parquet' ORDER BY c`);
+      query(`SELECT hex(clk) c, hex(nir_p1) p, hex(idkey) k FROM '${d}/extract.parquet' ORDER BY c`);
     expect(await q(b.dir)).toEqual(await q(a.dir));
     expect(b.manifest.coverage).toEqual(a.manifest.coverage);
   });
@@ -251,15 +251,17 @@ describe('verify', () => {
     expect(await verifyCode()).toBe('EXTRACT_SIGNATURE_INVALID');
     await writeFile(
       manifestPath,
-      original.replace('"protocol_version": "ldh-link/2"', '"protocol_version": "ldh-link/9"'),
+      original.replace('"protocol_version": "ldh-link/3"', '"protocol_version": "ldh-link/9"'),
     );
     expect(await verifyCode()).toBe('PROTOCOL_UNSUPPORTED');
-    // a v1 manifest (undiffused CLKs) is refused too
-    await writeFile(
-      manifestPath,
-      original.replace('"protocol_version": "ldh-link/2"', '"protocol_version": "ldh-link/1"'),
-    );
-    expect(await verifyCode()).toBe('PROTOCOL_UNSUPPORTED');
+    // v1 (undiffused CLKs) and v2 (blocking keys) manifests are refused too
+    for (const old of ['ldh-link/1', 'ldh-link/2']) {
+      await writeFile(
+        manifestPath,
+        original.replace('"protocol_version": "ldh-link/3"', `"protocol_version": "${old}"`),
+      );
+      expect(await verifyCode()).toBe('PROTOCOL_UNSUPPORTED');
+    }
     await writeFile(manifestPath, '{not json');
     expect(await verifyCode()).toBe('MANIFEST_INVALID');
     await writeFile(manifestPath, original);

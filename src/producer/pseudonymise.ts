@@ -1,5 +1,5 @@
 /**
- * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v2). The shell around
+ * `ldh-link pseudonymise`: producer input → signed pseudonymised extract (protocol v3). The shell around
  * the pure core, in phases: the input's rows reach worker threads running the RowProcessor as lines of
  * text — the lines of a plain CSV file as they are, any other input as row lines written by DuckDB
  * (row-lines.ts) —, the main thread only cutting the file into batches (rows-phase.ts); the workers write
@@ -22,13 +22,7 @@ import { REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
 import { type Manifest, manifestClk, signManifest, type UnsignedManifest } from '../core/manifest.js';
 import { extraFieldNames, Mapping } from '../core/mapping.js';
-import {
-  BLOCKING_KEY_BYTES,
-  BLOCKING_V1,
-  clkParamsWithExtras,
-  NORMALISATION_VERSION,
-  PROTOCOL_VERSION,
-} from '../core/params.js';
+import { clkParamsWithExtras, NORMALISATION_VERSION, PROTOCOL_VERSION } from '../core/params.js';
 import { secretKeyBytes } from '../core/signing-keys.js';
 import { packBundle } from '../extract/bundle-pack.js';
 import { createSealStream } from '../extract/seal-stream.js';
@@ -276,7 +270,6 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       signing_key_id: signing.key_id,
       parameters: {
         clk: manifestClk(clk),
-        blocking: { passes: BLOCKING_V1.map((p) => p.name), key_bytes: BLOCKING_KEY_BYTES },
         event_date_precision: 'month',
       },
       files: {

@@ -34,7 +34,6 @@ export const IDENTITY_INTERMEDIATE = [
   'nir_p1',
   'idkey',
   'clk',
-  'block_keys',
   'birth_year',
   'sex',
 ] as const;
@@ -103,7 +102,7 @@ export class RowProcessor {
       hasIdkey = enc.idkey !== null;
       identityLine =
         `${rid},${enc.nirClass},${enc.nirPseudonym ?? ''},${enc.idkey ?? ''},${toBase64(enc.clk)},` +
-        `${enc.blockKeys.join(' ')},${identity.birthDate?.year ?? ''},${identity.sex ?? ''}`;
+        `${identity.birthDate?.year ?? ''},${identity.sex ?? ''}`;
       mapLine = `${rid},${csvQuote(recordId)}`;
       if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
       this.seen.set(identityKey, rid);

@@ -23,7 +23,7 @@ import {
   PUBLISHED_TEST_KEY_FINGERPRINTS,
   subkey,
 } from '../core/keys.js';
-import { BLOCKING_V1, CLK_V2, EXTRA_FIELD_PREFIX } from '../core/params.js';
+import { CLK_V3, EXTRA_FIELD_PREFIX } from '../core/params.js';
 import {
   HUB_KEY_BYTES,
   hubKey,
@@ -47,7 +47,7 @@ const run = promisify(execFile);
 const HUB_VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-hub-v1.json'), 'utf8')) as {
   test_hub_key_hex: string;
 };
-const VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v2.json'), 'utf8')) as {
+const VECTORS = JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v3.json'), 'utf8')) as {
   test_key_hex: string;
 };
 
@@ -177,7 +177,7 @@ describe('T3 — key hygiene', () => {
     });
 
     // FINDING (low): the published test keys are accepted as real linkage keys. The tool refuses an
-    // all-zero key but not the test key of protocols/test-vectors-v2.json (000102…1f) nor the fixtures'
+    // all-zero key but not the test key of protocols/test-vectors-v3.json (000102…1f) nor the fixtures'
     // SAMPLE_LINKAGE_KEY_HEX, whose pseudonyms anyone can compute; and the hub pins their fingerprints.
     // Expected: refused (by readLinkageKey / linkageKey, with a test-only escape hatch, and by
     // `admin producer add` on their fingerprints). Remove `.fails` once refused.
@@ -228,14 +228,13 @@ describe('T3 — key hygiene', () => {
       'nir',
       'idkey',
       'fingerprint',
-      ...CLK_V2.fields.map((f) => `clk/${f.name}`),
+      ...CLK_V3.fields.map((f) => `clk/${f.name}`),
       `clk/${EXTRA_FIELD_PREFIX}address`,
       DIFFUSION_PURPOSE,
-      ...BLOCKING_V1.map((p) => `block/${p.name}`),
     ];
 
     it('every subkey of the linkage key is distinct from the others, from the master and from the fingerprint', () => {
-      expect(purposes.length).toBe(3 + 10 + 1 + 1 + 4);
+      expect(purposes.length).toBe(3 + 14 + 1 + 1);
       for (let trial = 0; trial < 3; trial++) {
         const k = linkageKey(crypto.getRandomValues(new Uint8Array(32)));
         const all = [toHex(k.bytes), keyFingerprint(k), ...purposes.map((p) => toHex(subkey(k, p)))];
@@ -258,7 +257,8 @@ describe('T3 — key hygiene', () => {
         'encoder.ts',
         'pseudonym.ts',
         'clk.ts',
-        'blocking.ts',
+        'composite.ts',
+        'diffusion.ts',
         'soundex.ts',
         'manifest.ts',
         'seal.ts',
@@ -301,7 +301,7 @@ describe('T3 — key hygiene', () => {
        */
       const allowed: { file: RegExp; value?: string; reason: string }[] = [
         {
-          file: /^protocols\/test-vectors(-v2|-seal-v1|-hub-v1)\.json$/,
+          file: /^protocols\/test-vectors(-v3|-seal-v1|-hub-v1)\.json$/,
           reason: 'conformance vectors: outputs under published TEST keys (documented, never for real data)',
         },
         {
@@ -312,7 +312,7 @@ describe('T3 — key hygiene', () => {
         {
           file: /^scripts\/vectors\.ts$/,
           value: VECTORS.test_key_hex,
-          reason: 'the published test key the vectors are made with (in test-vectors-v2.json too)',
+          reason: 'the published test key the vectors are made with (in test-vectors-v3.json too)',
         },
         {
           file: /^src\/hub\/test-hub\.ts$/,
@@ -366,7 +366,7 @@ describe('T3 — key hygiene', () => {
       // the allowed test keys are the documented ones
       expect(readFileSync(join(ROOT, 'src/hub/test-hub.ts'), 'utf8')).toMatch(/never use it for real data/);
       expect(
-        JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v2.json'), 'utf8')).description,
+        JSON.parse(readFileSync(join(ROOT, 'protocols/test-vectors-v3.json'), 'utf8')).description,
       ).toMatch(/published TEST key/);
     });
   });

@@ -1,4 +1,4 @@
-/** `ldh-link pseudonymise` — the producer's main job (protocol v2). */
+/** `ldh-link pseudonymise` — the producer's main job (protocol v3). */
 import { defineCommand } from 'citty';
 import { SingleBar } from 'cli-progress';
 import { LdhError } from '../../core/errors.js';

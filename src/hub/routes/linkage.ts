@@ -40,7 +40,7 @@ export const RunRequest = z
       .nullable()
       .optional()
       .openapi({ description: 'Dice threshold; omitted or null: automatic' }),
-    block_cap: z.number().int().min(10).max(1_000_000).optional(),
+    bucket_cap: z.number().int().min(10).max(1_000_000).optional(),
     exhaustive_limit: z.number().int().min(0).optional(),
     max_pairs: z.number().int().min(1000).optional(),
   })
@@ -79,7 +79,7 @@ export function linkageRoutes(app: OpenAPIHono<HubEnv>, deps: HubDeps): void {
       const r = parsed.data;
       const run = await deps.runs.start(`token:${who.id}`, {
         ...(r.threshold !== undefined ? { threshold: r.threshold } : {}),
-        ...(r.block_cap !== undefined ? { blockCap: r.block_cap } : {}),
+        ...(r.bucket_cap !== undefined ? { bucketCap: r.bucket_cap } : {}),
         ...(r.exhaustive_limit !== undefined ? { exhaustiveLimit: r.exhaustive_limit } : {}),
         ...(r.max_pairs !== undefined ? { maxPairs: r.max_pairs } : {}),
       });

@@ -19,7 +19,7 @@ What it is
     verification of the hash chain against a recorded head (§7).
 
 How it was written
-    From ``protocols/protocol-v2.md`` and ``protocols/test-vectors-v2.json`` only,
+    From ``protocols/protocol-v3.md`` and ``protocols/test-vectors-v3.json`` only,
     without reading the TypeScript implementation (``src/``, ``scripts/``), to test
     the document's claim that the protocol can be re-implemented from it alone.
     §4.1 (extra fields) was added from the text of §4.1 and the ``extra_fields``
@@ -33,8 +33,8 @@ How it was written
     Python 3.11 standard library only.
 
 How to run it
-    python3 protocols/reference/ldh_link_v2.py protocols/test-vectors-v2.json
-    python3 protocols/reference/ldh_link_v2.py protocols/test-vectors-hub-v1.json
+    python3 protocols/reference/ldh_link_v3.py protocols/test-vectors-v3.json
+    python3 protocols/reference/ldh_link_v3.py protocols/test-vectors-hub-v1.json
 
     The hub file is recognised by its ``format`` item
     (``"ldh-link/test-vectors-hub"``); any other file is read as the producer
@@ -56,7 +56,7 @@ import sys
 import unicodedata
 
 # ---------------------------------------------------------------------------
-# Parameters (protocol-v2.md, "versions" table)
+# Parameters (protocol-v3.md, "versions" table)
 # ---------------------------------------------------------------------------
 
 PROTOCOL_VERSION = "ldh-link/2"
@@ -902,7 +902,7 @@ def verify_audit_chain(entries, head=None) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# Conformance check against test-vectors-v2.json
+# Conformance check against test-vectors-v3.json
 # ---------------------------------------------------------------------------
 
 
@@ -1128,7 +1128,7 @@ def run_hub(v: dict) -> Checker:
                 c.eq(name, "%s by sha256(opad ‖ sha256(ipad ‖ m))" % k_out, case[k_out],
                      hmac_via_pads(pads[purpose][0], pads[purpose][1], raw).hex())
 
-    # §6 blocking keys: every pass of protocol-v2.md §5 appears
+    # §6 blocking keys: every pass of protocol-v3.md §5 appears
     seen = set()
     for b in v["rekey_block_keys"]:
         received = b["received"]
@@ -1190,7 +1190,7 @@ def run(path: str) -> int:
 
 def main(argv):
     if len(argv) != 2:
-        print("usage: python3 %s protocols/test-vectors-v2.json | protocols/test-vectors-hub-v1.json"
+        print("usage: python3 %s protocols/test-vectors-v3.json | protocols/test-vectors-hub-v1.json"
               % argv[0], file=sys.stderr)
         return 2
     return run(argv[1])
