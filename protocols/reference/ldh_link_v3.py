@@ -1,30 +1,35 @@
 #!/usr/bin/env python3
-"""Independent Python reference implementation of the ldh-link protocol v2 (producer side and hub
+"""Independent Python reference implementation of the ldh-link protocol v3 (producer side and hub
 re-keying / audit chain).
 
 What it is
     A second, independent implementation of the producer-side computations of
-    ``ldh-link/2`` / ``norm-v1``: HKDF-SHA-256 subkeys and key fingerprint (§2),
+    ``ldh-link/3`` / ``norm-v1``: HKDF-SHA-256 subkeys and key fingerprint (§2),
     normalisation of NIR, names, first names, birth date, sex and birth place (§1),
     the NIR pseudonym and the identity key (§3), CLK field values, tokens, bit
     positions and the 1024-bit Bloom filter (§4), its diffusion into the CLK (§4.2), extra free-text CLK fields declared by a
-    mapping as ``extra/<name>`` (§4.1), American Soundex and the keyed blocking
-    keys (§5), and the canonical bytes that a producer signs in its manifest (§7).
+    mapping as ``extra/<name>`` (§4.1), the four composite CLK fields built from
+    American Soundex codes, birth date, birth place and sex (§4.3), and the canonical
+    bytes that a producer signs in its manifest (§7). Protocol v3 has no blocking keys
+    (§5): there is nothing of them left to compute or check.
     Ed25519 itself is not implemented (it is not in the Python standard library):
     for the manifest only the canonical signed bytes are recomputed.
 
     Hub side (``protocols/hub-v1.md``): the hub subkeys K_hub,purpose and the
-    HMAC pad blocks the hub binds in SQL, the re-keying of the NIR pseudonym, the
-    identity key and the blocking keys (§6), the audit entry hash and the
-    verification of the hash chain against a recorded head (§7).
+    HMAC pad blocks the hub binds in SQL, the re-keying of the NIR pseudonym and
+    the identity key (§6), the audit entry hash and the verification of the hash
+    chain against a recorded head (§7).
 
 How it was written
     From ``protocols/protocol-v3.md`` and ``protocols/test-vectors-v3.json`` only,
     without reading the TypeScript implementation (``src/``, ``scripts/``), to test
     the document's claim that the protocol can be re-implemented from it alone.
     §4.1 (extra fields) was added from the text of §4.1 and the ``extra_fields``
-    items of the vectors (as described in §8), and §4.2 (diffusion, protocol v2) from the text
-    of §4.2 and the ``diffusion_taps`` item.
+    items of the vectors (as described in §8), §4.2 (diffusion, protocol v2) from the text
+    of §4.2 and the ``diffusion_taps`` item, and §4.3 (composite fields, protocol v3)
+    from the text of §4.3 and the vectors (their ``clk_input``, ``token_positions``
+    and filters); the Soundex and the parts of the composite tokens reuse the code
+    this reference had for the keyed blocking keys of v2, which v3 removed.
     The hub part was written from ``protocols/hub-v1.md`` §6–7 (its author had
     also read ``src/core/rekey.ts`` and ``src/core/audit-chain.ts``); where the
     text is silent — which problem the verifier names when an entry shows several,
@@ -59,7 +64,7 @@ import unicodedata
 # Parameters (protocol-v3.md, "versions" table)
 # ---------------------------------------------------------------------------
 
-PROTOCOL_VERSION = "ldh-link/2"
+PROTOCOL_VERSION = "ldh-link/3"
 NORMALISATION_VERSION = "norm-v1"
 SECRET_BYTES = 32
 HKDF_SALT = b"ldh-link/1"
@@ -72,7 +77,6 @@ CLK_BITS = 1024          # Bloom-filter length l
 DIFFUSION_TAPS = 2       # §4.2, "diffusion" table
 DIFFUSION_BITS = 1024    # CLK length after diffusion
 PAD = "_"
-BLOCK_KEY_BYTES = 8
 
 # §4, "clk-fields" table: (name, tokenizer, k), in table order.
 CLK_FIELDS = [
@@ -86,7 +90,13 @@ CLK_FIELDS = [
     ("sex", "whole", 20),
     ("birth_place", "whole", 30),
     ("birth_dept", "whole", 30),
+    # §4.3, composite fields (whole tokens, k = 40), after the ten fields above
+    ("name_year", "whole", 40),
+    ("firstname_dob", "whole", 40),
+    ("names_sex", "whole", 40),
+    ("dob_place", "whole", 40),
 ]
+COMPOSITE_FIELDS = ["name_year", "firstname_dob", "names_sex", "dob_place"]
 
 # §4.1, "extra-fields" table: a mapping's `extra/<name>` columns become CLK fields
 # `extra/<name>`, padded bigrams, k = 15, subkey purpose `clk/extra/<name>`.
@@ -95,15 +105,11 @@ EXTRA_NAME = re.compile(r"[a-z0-9_]{1,32}")
 EXTRA_TOKENIZER = "bigrams"
 EXTRA_K = 15
 
-# §5, blocking passes, in table order.
-BLOCKING_PASSES = ["name-year", "firstname-dob", "names-sex", "dob-place"]
-
 # §2, purposes table.
 PURPOSES = (
     ["nir", "idkey", "fingerprint"]
     + ["clk/" + f for f, _, _ in CLK_FIELDS]
     + ["diffusion"]
-    + ["block/" + p for p in BLOCKING_PASSES]
 )
 
 # ---------------------------------------------------------------------------
@@ -491,7 +497,8 @@ def identity_key(keys: Keys, ident: dict):
 
 
 def clk_input(ident: dict, extras=()) -> dict:
-    """§4 field values; ``extras`` is [(name, normalised value)] of the §4.1 extra fields, in mapping order."""
+    """§4 field values, then the §4.3 composite tokens; ``extras`` is [(name, normalised value)] of the §4.1
+    extra fields, in mapping order."""
     bn = compact(ident["birth_name"])
     un = compact(ident["usage_name"])
     fns = [compact(f) for f in ident["first_names"]]
@@ -508,12 +515,14 @@ def clk_input(ident: dict, extras=()) -> dict:
         "sex": [ident["sex"]] if ident["sex"] else [],
         "birth_place": [place] if place else [],
         "birth_dept": [birth_dept(place)] if place else [],
+        **composite_tokens(ident),  # §4.3
         **{EXTRA_PREFIX + n: [v] if v else [] for n, v in extras},
     }
 
 
 def clk_fields(extra_names=()):
-    """§4 fields then §4.1 extra fields (names without `extra/`), in mapping order: [(name, tokenizer, k)]."""
+    """§4 fields (§4.3 composite fields included) then §4.1 extra fields (names without `extra/`), in mapping
+    order: [(name, tokenizer, k)]."""
     return CLK_FIELDS + [(EXTRA_PREFIX + n, EXTRA_TOKENIZER, EXTRA_K) for n in extra_names]
 
 
@@ -591,7 +600,7 @@ def diffuse(filt: bytes, taps_list, taps: int = DIFFUSION_TAPS) -> bytes:
 
 
 # ---------------------------------------------------------------------------
-# §5 Blocking keys
+# §4.3 Composite fields
 # ---------------------------------------------------------------------------
 
 _SOUNDEX_CODE = {}
@@ -619,7 +628,12 @@ def soundex(s: str) -> str:
     return (out + "000")[:4]
 
 
-def blocking_parts(ident: dict) -> dict:
+def composite_tokens(ident: dict) -> dict:
+    """§4.3: the tokens of the four composite fields, parts joined by `|`.
+
+    Each field's tokens are a set (§4); they are listed in order of first appearance
+    (birth name before usage name), as the vectors' ``clk_input`` lists them.
+    """
     surnames = []
     for n in (ident["birth_name"], ident["usage_name"]):
         c = compact(n)
@@ -631,29 +645,17 @@ def blocking_parts(ident: dict) -> dict:
     dm = "".join(sorted([d, m])) if full else None
     sex = ident["sex"]
     place = ident["birth_place"]
-    parts = {p: [] for p in BLOCKING_PASSES}
+    parts = {f: [] for f in COMPOSITE_FIELDS}
     if y:
-        parts["name-year"] = [[soundex(s), y] for s in surnames]
+        parts["name_year"] = [[soundex(s), y] for s in surnames]
     if fn and full:
-        parts["firstname-dob"] = [[soundex(fn), y, dm]]
+        parts["firstname_dob"] = [[soundex(fn), y, dm]]
     if fn and sex:
-        parts["names-sex"] = [[soundex(s), soundex(fn), sex] for s in surnames]
+        parts["names_sex"] = [[soundex(s), soundex(fn), sex] for s in surnames]
     if full and place:
-        parts["dob-place"] = [[y, dm, place]]
-    return parts
-
-
-def blocking_key(keys: Keys, pass_name: str, parts) -> str:
-    msg = b"".join(lp(p) for p in parts)
-    return "%s:%s" % (pass_name, hmac_sha256(keys.sub["block/" + pass_name], msg)[:BLOCK_KEY_BYTES].hex())
-
-
-def blocking_keys(keys: Keys, parts: dict):
-    out = set()
-    for p in BLOCKING_PASSES:
-        for pl in parts.get(p, []):
-            out.add(blocking_key(keys, p, pl))
-    return sorted(out)
+        parts["dob_place"] = [[y, dm, place]]
+    # two surnames with the same Soundex code give one token
+    return {f: list(dict.fromkeys("|".join(p) for p in pl)) for f, pl in parts.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -753,7 +755,6 @@ def manifest_parameters(extra_names=()) -> dict:
             "fields": [{"name": n, "tokenizer": t, "k": k} for n, t, k in clk_fields(extra_names)],
             "diffusion": {"taps": DIFFUSION_TAPS, "bits": DIFFUSION_BITS},
         },
-        "blocking": {"passes": list(BLOCKING_PASSES), "key_bytes": BLOCK_KEY_BYTES},
         "event_date_precision": "month",
     }
 
@@ -765,8 +766,7 @@ def manifest_parameters(extra_names=()) -> dict:
 # hub-v1.md §1, "hub-parameters" table.
 HUB_KEY_BYTES = 32
 HUB_INFO_PREFIX = "ldh-link/1/hub/"
-HUB_PURPOSES = ["nir", "idkey", "block"]
-REKEYED_BLOCK_KEY_BYTES = 8
+HUB_PURPOSES = ["nir", "idkey"]
 AUDIT_CONTEXT = b"ldh-link/1 audit\n"
 AUDIT_GENESIS_HASH = "0" * 64
 
@@ -811,14 +811,6 @@ def rekey_pseudonym(sub: bytes, p1):
     if len(p1) != 32:
         raise ValueError("a pseudonym has 32 bytes")
     return hmac_sha256(sub, p1)
-
-
-def rekey_block_key(sub_block: bytes, received: str) -> str:
-    """§6: pass ‖ ":" ‖ hex(HMAC(K_hub,block, UTF-8 of the received key "pass:hex")[0..8))."""
-    pass_name, colon, _ = received.partition(":")
-    if not colon or not pass_name:
-        raise ValueError("a blocking key is <pass>:<hex>")
-    return pass_name + ":" + hmac_sha256(sub_block, received.encode("utf-8"))[:REKEYED_BLOCK_KEY_BYTES].hex()
 
 
 def audit_canonical_json(entry: dict) -> str:
@@ -931,7 +923,6 @@ class Checker:
 _CASE_KEYS = {
     "name", "rule", "input", "birth_date_format", "extra_fields", "normalised", "clk_input",
     "nir_pseudonym", "idkey", "bloom_filter_base64", "bloom_filter_popcount", "clk_base64", "clk_popcount",
-    "blocking_parts", "blocking_keys",
 }
 _INPUT_KEYS = {"nir", "nir_certified", "birth_name", "usage_name", "first_names",
                "birth_date", "sex", "birth_place"}
@@ -994,12 +985,6 @@ def check_case(c: Checker, keys: Keys, case: dict, taps_list):
     clk = diffuse(filt, taps_list)  # §4.2
     c.eq(name, "clk_base64", case["clk_base64"], base64.b64encode(clk).decode("ascii"))
     c.eq(name, "clk_popcount", case["clk_popcount"], sum(bin(b).count("1") for b in clk))
-
-    parts = blocking_parts(ident)
-    exp_bp = case["blocking_parts"]
-    for k in sorted(set(exp_bp) | set(parts)):
-        c.eq(name, "blocking_parts.%s" % k, exp_bp.get(k, "<absent>"), parts.get(k, "<absent>"))
-    c.eq(name, "blocking_keys", case["blocking_keys"], blocking_keys(keys, parts))
 
 
 def run_producer(v: dict) -> Checker:
@@ -1079,7 +1064,7 @@ def run_producer(v: dict) -> Checker:
 
 HUB_VECTORS_FORMAT = "ldh-link/test-vectors-hub"
 _HUB_TOP_KEYS = {"description", "format", "protocol_version", "test_hub_key_hex", "parameters", "subkeys",
-                 "rekey_pseudonyms", "rekey_block_keys", "audit_chain", "audit_tamper_cases"}
+                 "rekey_pseudonyms", "audit_chain", "audit_tamper_cases"}
 
 
 def _check_audit_report(c: Checker, where: str, expected: dict, got: dict):
@@ -1101,7 +1086,6 @@ def run_hub(v: dict) -> Checker:
         "hkdf_salt": HKDF_SALT.decode("utf-8"),
         "hkdf_info_prefix": HUB_INFO_PREFIX,
         "purposes": HUB_PURPOSES,
-        "rekeyed_block_key_bytes": REKEYED_BLOCK_KEY_BYTES,
         "audit_context": AUDIT_CONTEXT.decode("utf-8"),
         "audit_genesis_hash": AUDIT_GENESIS_HASH,
     }, v["parameters"])
@@ -1127,20 +1111,6 @@ def run_hub(v: dict) -> Checker:
             if raw is not None:
                 c.eq(name, "%s by sha256(opad ‖ sha256(ipad ‖ m))" % k_out, case[k_out],
                      hmac_via_pads(pads[purpose][0], pads[purpose][1], raw).hex())
-
-    # §6 blocking keys: every pass of protocol-v3.md §5 appears
-    seen = set()
-    for b in v["rekey_block_keys"]:
-        received = b["received"]
-        where = "rekey block %s" % received
-        pass_name = received.partition(":")[0]
-        seen.add(pass_name)
-        c.eq(where, "received is <pass>:<16 hex> with a §5 pass", True,
-             pass_name in BLOCKING_PASSES and re.fullmatch(r"[a-z-]+:[0-9a-f]{16}", received) is not None)
-        c.eq(where, "rekeyed", b["rekeyed"], rekey_block_key(sub["block"], received))
-        mac = hmac_via_pads(pads["block"][0], pads["block"][1], received.encode("utf-8"))
-        c.eq(where, "rekeyed by the two-pad form", b["rekeyed"], pass_name + ":" + mac[:8].hex())
-    c.eq("rekey block", "passes covered", sorted(BLOCKING_PASSES), sorted(seen))
 
     # §7 the chain: canonical JSON, hashes, links, then verification against the head
     ac = v["audit_chain"]

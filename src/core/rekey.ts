@@ -6,8 +6,8 @@
  *   K_hub,purpose = HKDF-SHA-256(IKM = K_hub, salt = "ldh-link/1", info = "ldh-link/1/hub/" ‖ purpose, L = 32)
  *
  * Purposes: `nir` (the NIR pseudonym) and `idkey` (the secondary identity key); protocol v3 sends no
- * blocking keys, so v1–v2's `block` purpose is gone. CLKs are stored as received: a keyed permutation of their bits would keep Dice scores but not hide them from
- * a party holding K_link, so it would add nothing. The hub computes the same HMAC inside DuckDB from the
+ * blocking keys, so v1–v2's `block` purpose is gone. CLKs are stored as received: a keyed permutation of
+ * their bits would keep Dice scores but not hide them from a party holding K_link, so it would add nothing. The hub computes the same HMAC inside DuckDB from the
  * two pad blocks (`hmacPads`); the functions here are the reference the SQL is tested against. Pure.
  */
 import { hkdf } from '@noble/hashes/hkdf.js';

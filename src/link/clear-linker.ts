@@ -2,15 +2,16 @@
  * A clear-text reference linker, for synthetic data only: it reads the producers' raw files, sees the
  * identity fields in clear and links them with classic string comparators, so that a benchmark can report
  * the price of privacy, F1(clear) − F1(private), on the same records. It mirrors the private engine
- * (engine.ts) step by step, with clear values where the engine has pseudonyms, keyed blocking keys and CLKs:
+ * (engine.ts) step by step, with clear values where the engine has pseudonyms and CLKs:
  *
  *   0. records:    each file read through DuckDB (all VARCHAR), mapped and normalised by the same core
  *                  functions as the producer; a record is a distinct (source, record id, normalised identity);
  *   1. exact:      union of records sharing a key-checked NIR, then the secondary identity key (birth name,
  *                  primary first name, full birth date, sex) — never two different certified NIRs in one person;
  *   2. candidates: per pair of different sources, the records whose person still lacks the other source, paired
- *                  when they share a clear blocking key of the protocol's passes (core/blocking.ts
- *                  `blockingParts`), blocks over 2,000 records on either side skipped;
+ *                  when they share a clear blocking key — the parts of one of the protocol's composite
+ *                  fields (core/composite.ts `compositeParts`) —, blocks over 2,000 records on either side
+ *                  skipped (the engine has LSH over the CLKs instead);
  *   3. scores:     `compareRecords`, a weighted field similarity in [0, 1] (weights in CLEAR_WEIGHTS);
  *   4. threshold:  given, or `mixtureThreshold` on each residual record's best and runner-up scores;
  *   5. assignment: one-to-one per source pair, greedy by score (assign.ts).

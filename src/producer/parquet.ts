@@ -4,8 +4,8 @@
  * order —, whatever the threads. The buckets are already sorted, so DuckDB streams them (its insertion
  * order is kept) with no sort, and its memory does not grow with the extract. zstd level 1: most bytes
  * (CLKs, pseudonyms) are random, and higher levels cost CPU without making the files smaller. No
- * dictionary pages for strings: the blocking keys are nearly all distinct, and trying to build their
- * dictionary cost 10–20 % of the identities' file (bench/README.md).
+ * dictionary pages for strings: chosen when extracts carried blocking keys (nearly all distinct; building
+ * their dictionary cost 10–20 % of the identities' file, bench/README.md); not re-measured since v3.
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
