@@ -19,7 +19,7 @@
  */
 
 import { utf8 } from '../core/bytes.js';
-import { ClkEncoder, type ClkInput, tokenize } from '../core/clk.js';
+import { ClkEncoder, tokenize } from '../core/clk.js';
 import { clkInput } from '../core/encoder.js';
 import type { Identity } from '../core/identity.js';
 import { keyedMac, type LinkageKey, subkey } from '../core/keys.js';
