@@ -8,7 +8,7 @@ import { LdhError } from '../core/errors.js';
 import { PUBLISHED_TEST_KEY_FINGERPRINTS } from '../core/keys.js';
 import { readPublicKey } from '../shared/key-files.js';
 import { initHub, withHubStore } from './admin.js';
-import { SCHEMA_VERSION } from './migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { pinProducer } from './producers.js';
 import { parseRole } from './roles.js';
 import { Store } from './store.js';
@@ -90,5 +90,36 @@ describe('hub administration', () => {
     db.closeSync();
     await expect(Store.open(path)).rejects.toThrow(/newer/);
     void join;
+  });
+
+  it('migration 5 deletes the blocking keys stored by a hub of protocol v2, and keeps the identities', async () => {
+    const h = await createTestHub();
+    const path = join(h.dir, 'v2-hub.duckdb');
+    const db = await DuckDBInstance.create(path);
+    const c = await db.connect();
+    await c.run(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
+    );
+    for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
+      for (const sql of m.sql) await c.run(sql);
+      await c.run(`INSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', now())`);
+    }
+    await c.run(
+      `INSERT INTO identities SELECT 'e1', 'pe', i, 'missing', NULL, NULL, '\\x00'::BLOB,
+         ['name-year:' || md5(i::VARCHAR)[1:16]], 1980, '1' FROM range(100) t(i)`,
+    );
+    c.closeSync();
+    db.closeSync();
+    const store = await Store.open(path);
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    const columns = (
+      await store.read("SELECT column_name FROM information_schema.columns WHERE table_name = 'identities'")
+    ).map((r) => String(r.column_name));
+    expect(columns).not.toContain('block_keys');
+    expect(columns).toEqual(
+      expect.arrayContaining(['rid', 'nir_p2', 'idkey_p2', 'clk', 'birth_year', 'sex']),
+    );
+    expect(Number((await store.read('SELECT count(*) AS n FROM identities'))[0]?.n)).toBe(100);
+    await store.close();
   });
 });
