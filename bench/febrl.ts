@@ -135,7 +135,7 @@ const db = await DuckDBInstance.create(':memory:');
 const conn = await db.connect();
 const parts = sources.map(
   (s) =>
-    `SELECT '${s.source}' AS source, i.rid, i.nir_class, i.nir_p1 AS nir_p2, i.idkey AS idkey_p2, i.clk,
+    `SELECT '${s.source}' AS source, i.rid, i.nir_class, i.nir_p1 AS nir_p2, i.idkey AS idkey_p2, i.clk, i.birth_year, i.sex,
        regexp_extract(m.record_id, 'rec-([0-9]+)', 1) AS entity
      FROM read_parquet('${join(dir, s.source, 'extract.parquet')}') i
      JOIN read_csv('${join(dir, s.source, 'record-map.csv')}', header = true, all_varchar = true) m ON m.rid::INTEGER = i.rid`,

@@ -1,7 +1,7 @@
 /**
  * End-to-end linkage benchmark: `npm run bench:link -- --persons N [--clear]`.
  *
- * Study of candidate generation: `--study [--bands L --bits R] [--exhaustive-limit N]` links the uploaded
+ * Study of candidate generation: `--study [--bands L --bits R] [--exhaustive-limit N] [--threshold T]` links the uploaded
  * extracts with the engine in this process instead (the hub's API takes no LSH parameters), on the same
  * snapshot the hub would link, times the engine alone, and prints quality and the LSH pair completeness.
  *
@@ -24,6 +24,7 @@ import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import { DEFAULT_LINK_CONFIG, type LinkSummary, linkRecords } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
+import { mixtureCuts } from '../src/link/threshold.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
 import { ensureDist, PROTOCOL_STAMP } from './dist.js';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     bands: { type: 'string' },
     bits: { type: 'string' },
     'exhaustive-limit': { type: 'string' },
+    threshold: { type: 'string' },
   },
 });
 const persons = Number(values.persons);
@@ -276,7 +278,7 @@ async function studyCandidates(): Promise<void> {
   await conn.run(
     `CREATE TABLE records AS
      SELECT (row_number() OVER (ORDER BY i.source, i.extract_id, i.rid) - 1)::INTEGER AS rec,
-            i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, t.person_id AS entity
+            i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, i.birth_year, i.sex, t.person_id AS entity
      FROM hub.identities i JOIN hub.extracts e ON e.id = i.extract_id AND e.status = 'current'
      JOIN (${maps}) m ON m.source = i.source AND m.rid = i.rid
      LEFT JOIN read_csv('${join(synth, 'truth', 'records.csv')}', header = true, all_varchar = true) t
@@ -295,6 +297,7 @@ async function linkOnce(conn: DuckDBConnection, lsh: LshParams): Promise<void> {
   const result = await linkRecords(conn, table, {
     ...DEFAULT_LINK_CONFIG,
     ...(limit ? { exhaustiveLimit: Number(limit) } : {}),
+    ...(values.threshold ? { threshold: Number(values.threshold) } : {}),
     lsh,
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -322,8 +325,17 @@ async function linkOnce(conn: DuckDBConnection, lsh: LshParams): Promise<void> {
   const f = (x: number) => x.toFixed(4);
   let candidates = 0;
   for (const p of Object.values(s.pairs)) if (p.mode !== 'exhaustive') candidates += p.candidates;
+  const pooled = (k: 'bestHistogram' | 'runnerUpHistogram') => {
+    const h = new Float64Array(100);
+    for (const [key, p] of Object.entries(s.pairs)) {
+      const [x, y] = key.split('-');
+      if (x !== y) p[k].forEach((c, i) => (h[i] = (h[i] as number) + c));
+    }
+    return h;
+  };
+  const cuts = mixtureCuts(pooled('bestHistogram'), pooled('runnerUpHistogram'), s.config.floor);
   process.stderr.write(
-    `threshold ${s.threshold} (${s.thresholdChosen}); engine stages ${JSON.stringify(s.seconds)}\n` +
+    `threshold ${s.threshold} (${s.thresholdChosen}; model cuts ${JSON.stringify(cuts)}); engine stages ${JSON.stringify(s.seconds)}\n` +
       `pairs ${JSON.stringify(Object.fromEntries(Object.entries(s.pairs).map(([k, v]) => [k, `${v.mode} ${v.candidates} skipped ${v.skippedBuckets}${v.capped ? ' capped' : ''}`])))}\n` +
       `F1 overall ${f(q.overall.f1)} (P ${f(q.overall.precision)} R ${f(q.overall.recall)}), without valid NIR ${f(q.withoutValidNir.f1)} ` +
       `(P ${f(q.withoutValidNir.precision)} R ${f(q.withoutValidNir.recall)}), fuzzy ${f(q.byType.fuzzy.f1)}\n` +

@@ -49,7 +49,7 @@ export async function linkageQuality(
   const conn = await db.connect();
   try {
     await conn.run(
-      'CREATE TABLE staging (rec INTEGER, source VARCHAR, nir_p2 VARCHAR, idkey_p2 VARCHAR, clk VARCHAR, entity VARCHAR)',
+      'CREATE TABLE staging (rec INTEGER, source VARCHAR, nir_p2 VARCHAR, idkey_p2 VARCHAR, clk VARCHAR, birth_year SMALLINT, sex VARCHAR, entity VARCHAR)',
     );
     const app = await conn.createAppender('staging');
     records.forEach((r, i) => {
@@ -62,13 +62,17 @@ export async function linkageQuality(
       if (idkey === null) app.appendNull();
       else app.appendVarchar(toHex(idkey));
       app.appendVarchar(toBase64(encode(id, r.extras)));
+      if (id.birthDate === null) app.appendNull();
+      else app.appendSmallInt(id.birthDate.year);
+      if (id.sex === null) app.appendNull();
+      else app.appendVarchar(id.sex);
       app.appendVarchar(r.entity);
       app.endRow();
     });
     app.closeSync();
     await conn.run(
       `CREATE TABLE records AS SELECT rec, source, CASE WHEN nir_p2 IS NULL THEN 'missing' ELSE 'certified' END AS nir_class,
-         nir_p2, idkey_p2, from_base64(clk) AS clk, entity
+         nir_p2, idkey_p2, from_base64(clk) AS clk, birth_year, sex, entity
        FROM staging`,
     );
     const result = await linkRecords(conn, 'records', { ...DEFAULT_LINK_CONFIG, ...config });

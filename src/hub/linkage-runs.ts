@@ -230,7 +230,7 @@ export class LinkageRuns {
       await conn.run(
         `CREATE TABLE ${t.records} AS
          SELECT (row_number() OVER (ORDER BY i.source, i.extract_id, i.rid) - 1)::INTEGER AS rec,
-                i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk
+                i.source, i.extract_id, i.rid, i.nir_class, i.nir_p2, i.idkey_p2, i.clk, i.birth_year, i.sex
          FROM identities i JOIN extracts e ON e.id = i.extract_id WHERE e.status = 'current'`,
       );
       const result = await linkRecords(conn, t.records, config, {

@@ -23,30 +23,31 @@ function near(c: Uint8Array, flips: number): Uint8Array {
 const X = clk(1);
 const Y = clk(2);
 const Z = clk(3);
-// rec, source, nir (null: none), certified, clk
-const RECORDS: [number, string, number | null, boolean, Uint8Array][] = [
-  [0, 'pe', 1, true, X],
-  [1, 'dsn', 1, true, near(X, 3)], // exact with 0
-  [2, 'cnaf', null, false, near(X, 5)], // fuzzy with {0, 1}
-  [3, 'pe', 2, true, Y],
-  [4, 'dsn', 3, true, Y], // same CLK, another certified NIR: never merged with 3
-  [5, 'cnaf', null, false, Z],
-  [6, 'dsn', null, false, near(Z, 4)], // fuzzy with 5
+// rec, source, nir (null: none), certified, clk, birth year (the partition, with sex 1)
+const RECORDS: [number, string, number | null, boolean, Uint8Array, number][] = [
+  [0, 'pe', 1, true, X, 1980],
+  [1, 'dsn', 1, true, near(X, 3), 1980], // exact with 0
+  [2, 'cnaf', null, false, near(X, 5), 1980], // fuzzy with {0, 1}, in their partition
+  [3, 'pe', 2, true, Y, 1990],
+  [4, 'dsn', 3, true, Y, 1990], // same CLK, another certified NIR: never merged with 3
+  [5, 'cnaf', null, false, Z, 2000],
+  [6, 'dsn', null, false, near(Z, 4), 2001], // fuzzy with 5, across partitions (a year recorded differently)
 ];
 
 async function run(config: Partial<LinkConfig>) {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   await c.run(
-    'CREATE TABLE r (rec INTEGER, source VARCHAR, nir_class VARCHAR, nir_p2 BLOB, idkey_p2 BLOB, clk BLOB)',
+    'CREATE TABLE r (rec INTEGER, source VARCHAR, nir_class VARCHAR, nir_p2 BLOB, idkey_p2 BLOB, clk BLOB, birth_year SMALLINT, sex VARCHAR)',
   );
-  for (const [rec, source, nir, cert, k] of RECORDS) {
-    await c.run('INSERT INTO r VALUES ($rec, $s, $cls, $nir, NULL, $clk)', {
+  for (const [rec, source, nir, cert, k, year] of RECORDS) {
+    await c.run("INSERT INTO r VALUES ($rec, $s, $cls, $nir, NULL, $clk, $year, '1')", {
       rec,
       s: source,
       cls: nir === null ? 'missing' : cert ? 'certified' : 'provisional',
       nir: nir === null ? null : new DuckDBBlobValue(new Uint8Array(32).fill(nir)),
       clk: new DuckDBBlobValue(k),
+      year,
     });
   }
   const result = await linkRecords(c, 'r', { ...DEFAULT_LINK_CONFIG, threshold: 0.8, ...config });
@@ -72,11 +73,11 @@ describe('linkage engine', () => {
     expect(types.sort()).toEqual([0, 2, 2]);
   });
 
-  it('finds the same persons by LSH over the CLKs, the score being the Dice coefficient', async () => {
+  it('finds the same persons within partitions and, across them, by LSH; the score is the Dice coefficient', async () => {
     const { result, persons } = await run({ exhaustiveLimit: 0 });
     expect(persons).toEqual(expected);
     const s = result.summary.pairs['dsn-cnaf'];
-    expect(s?.mode).toBe('lsh');
+    expect(s?.mode).toBe('partitioned');
     expect(s?.candidates).toBeGreaterThan(0);
     let score = Number.NaN;
     for (let i = 0; i < result.links.count; i++)
@@ -84,20 +85,19 @@ describe('linkage engine', () => {
     expect(score).toBeCloseTo(diceReference(Z, near(Z, 4)), 6);
   });
 
-  it('skips the LSH buckets over the cap', async () => {
-    // one band of one bit: two buckets; the three dsn residual records cannot all sit alone
-    const lsh = { bands: 1, bitsPerBand: 1, seed: 1 };
-    const open = (await run({ exhaustiveLimit: 0, bucketCap: 1000, lsh })).result.summary.pairs['dsn-cnaf'];
-    const capped = (await run({ exhaustiveLimit: 0, bucketCap: 1, lsh })).result.summary.pairs['dsn-cnaf'];
-    expect(open?.skippedBuckets).toBe(0);
-    expect(capped?.skippedBuckets).toBeGreaterThan(0);
-    expect(capped?.candidates).toBeLessThan(open?.candidates ?? 0);
+  it('compares every pair of a partition; across partitions only LSH finds pairs', async () => {
+    // one band of one bit and a cap of one record: LSH finds nothing
+    const noLsh = { exhaustiveLimit: 0, bucketCap: 1, lsh: { bands: 1, bitsPerBand: 1, seed: 1 } };
+    const { result, persons } = await run(noLsh);
+    // 2 still joins {0, 1} (same partition, 1980); 5 and 6 (2000, 2001) stay apart
+    expect(persons).toEqual(['0,1,2', '3', '4', '5', '6']);
+    expect(result.summary.pairs['dsn-cnaf']?.skippedBuckets).toBeGreaterThan(0);
   });
 
   it('does not depend on the order of the records', async () => {
     const perm = [...RECORDS]
       .reverse()
-      .map((r, i) => [i, r[1], r[2], r[3], r[4]] as (typeof RECORDS)[number]);
+      .map((r, i) => [i, r[1], r[2], r[3], r[4], r[5]] as (typeof RECORDS)[number]);
     const saved = RECORDS.splice(0, RECORDS.length, ...perm);
     try {
       const { persons } = await run({});
@@ -123,7 +123,7 @@ describe('linkage engine', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await c.run(
-      "CREATE TABLE r AS SELECT 0::INTEGER AS rec, 'pe' AS source, 'missing' AS nir_class, NULL::BLOB AS nir_p2, NULL::BLOB AS idkey_p2, repeat('a', 128)::BLOB AS clk",
+      "CREATE TABLE r AS SELECT 0::INTEGER AS rec, 'pe' AS source, 'missing' AS nir_class, NULL::BLOB AS nir_p2, NULL::BLOB AS idkey_p2, repeat('a', 128)::BLOB AS clk, 1980::SMALLINT AS birth_year, '1' AS sex",
     );
     await expect(linkRecords(c, 'r', DEFAULT_LINK_CONFIG, { signal: ctl.signal })).rejects.toThrow('stop');
     c.closeSync();

@@ -4,12 +4,17 @@
  *   1. exact:      union of records sharing a NIR pseudonym, then a secondary identity key — never two
  *                  different certified NIRs in one person (union-find.ts);
  *   2. candidates: per source pair, the records whose person still lacks the other source; every pair when
- *                  the product is small (exhaustive), else the pairs sharing a bucket of bit-sampling LSH
- *                  over the CLKs (lsh.ts) — buckets over a size cap skipped, and a hard cap on the number of
- *                  pairs. Protocol v3 sends no blocking keys (attack A5, bench/attack.md);
+ *                  the product is small (exhaustive), else (`'partitioned'`) every pair within each
+ *                  partition of the clear birth year and sex — attributes the hub holds in clear anyway, so
+ *                  the partition reveals nothing new — and, across partitions (a year or sex recorded
+ *                  differently), the pairs sharing a bucket of bit-sampling LSH over the CLKs (lsh.ts);
+ *                  buckets over a size cap skipped, and a hard cap on the number of pairs. Protocol v3 sends
+ *                  no blocking keys (attack A5, bench/attack.md), and LSH alone finds too few of the pairs
+ *                  the fuzzy stage must find (bench/README.md, "Protocol v3");
  *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
  *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
- *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);
+ *                  the joint histogram of each record's best and runner-up scores (threshold.ts,
+ *                  conditionalThreshold);
  *   5. assignment: one-to-one per source pair, greedy by score (assign.ts); within one source the same,
  *                  at a stricter threshold (duplicates must be near-identical, and cannot chain);
  *   6. persons:    the union-find's sets, numbered.
@@ -22,9 +27,9 @@ import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { greedyOneToOne, rankPairs } from './assign.js';
 import { createDiceKernel, type DiceKernel } from './dice.js';
-import { checkLshParams, DEFAULT_LSH, type LshParams, lshPairs } from './lsh.js';
+import { checkLshParams, DEFAULT_LSH, type LshParams, lshPairsByBand } from './lsh.js';
 import { PairBuffer, TopTwo } from './scored-pairs.js';
-import { histogram, mixtureThreshold } from './threshold.js';
+import { conditionalThreshold, histogram } from './threshold.js';
 import { UnionFind } from './union-find.js';
 
 export interface LinkConfig {
@@ -73,7 +78,7 @@ export interface PairStats {
   /** records of each side considered for fuzzy matching */
   residualA: number;
   residualB: number;
-  mode: 'exhaustive' | 'lsh' | 'none';
+  mode: 'exhaustive' | 'partitioned' | 'none';
   candidates: number;
   comparisons: number;
   kept: number;
@@ -129,6 +134,8 @@ interface Loaded {
   clkBytes: number;
   /** the CLKs, kept in JS for LSH (the kernel holds its own copy) */
   clks: Uint8Array;
+  /** partition of each record: birth year × 2 + (sex 2), −1 when either is unknown */
+  part: Int32Array;
 }
 
 /** Reads the records (rec must be 0…n−1) into typed arrays and the CLKs into the kernel. */
@@ -145,23 +152,26 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   const nir = new Int32Array(n).fill(-1);
   const idkey = new Int32Array(n).fill(-1);
   const certified = new Uint8Array(n);
+  const part = new Int32Array(n).fill(-1);
   // two scans, each placing values by rec (no ORDER BY): the codes come from window sorts over narrow
   // rows only; CLKs are read as stored (sorting 128-byte rows cost seconds per million)
   const seen = new Uint8Array(n);
   await scan(
     conn,
     `SELECT rec, list_position(${sqlList(SOURCES)}, source) - 1, nir_class = 'certified',
+       CASE WHEN birth_year IS NULL OR sex NOT IN ('1', '2') THEN -1 ELSE birth_year * 2 + (sex = '2')::INTEGER END,
        CASE WHEN nir_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY nir_p2 IS NULL ORDER BY nir_p2) - 1 END,
        CASE WHEN idkey_p2 IS NULL THEN -1 ELSE dense_rank() OVER (PARTITION BY idkey_p2 IS NULL ORDER BY idkey_p2) - 1 END
-     FROM (SELECT rec, source, nir_class, nir_p2, idkey_p2 FROM ${table})`,
+     FROM (SELECT rec, source, nir_class, nir_p2, idkey_p2, birth_year, sex FROM ${table})`,
     (v, j) => {
       const rec = Number(v[0]?.getItem(j));
       if (seen[rec] === 1) throw new Error('records must be numbered 0…n−1, each once');
       seen[rec] = 1;
       source[rec] = Number(v[1]?.getItem(j));
       certified[rec] = v[2]?.getItem(j) === true ? 1 : 0;
-      nir[rec] = Number(v[3]?.getItem(j));
-      idkey[rec] = Number(v[4]?.getItem(j));
+      part[rec] = Number(v[3]?.getItem(j));
+      nir[rec] = Number(v[4]?.getItem(j));
+      idkey[rec] = Number(v[5]?.getItem(j));
     },
     hooks,
   );
@@ -180,7 +190,7 @@ async function load(conn: DuckDBConnection, table: string, hooks: LinkHooks): Pr
   );
   kernel.add(clks);
   hooks.onStage?.('load', { done: n, total: n });
-  return { n, source, nir, idkey, certified, kernel, clkBytes, clks };
+  return { n, source, nir, idkey, certified, kernel, clkBytes, clks, part };
 }
 
 const sqlList = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
@@ -267,8 +277,7 @@ export async function linkRecords(
   const mask = sourcesOf();
   const pairs: Record<string, PairStats> = {};
   const scored = new Map<string, PairBuffer>();
-  const pooledBest = new Float64Array(100);
-  const pooledSecond = new Float64Array(100);
+  const pooledJoint = new Float64Array(100 * 100);
   for (let si = 0; si < SOURCES.length; si++) {
     for (let ti = si; ti < SOURCES.length; ti++) {
       const key = `${SOURCES[si]}-${SOURCES[ti]}`;
@@ -322,21 +331,19 @@ export async function linkRecords(
         stats.comparisons = r.comparisons;
         for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
       } else {
-        stats.mode = 'lsh';
+        stats.mode = 'partitioned';
+        await partitionCandidates(L, A, B, same, config, stats, keep, hooks);
         const scorer = new PairScorer(kernel, stats, hooks, keep);
-        lshCandidates(L, A, B, same, config, stats, scorer);
+        if (!stats.capped) await lshCandidates(L, A, B, same, config, stats, scorer, hooks);
         scorer.flush();
       }
       stats.kept = buf.count;
       stats.scoreHistogram = Array.from(histogram(buf.s, 100, buf.count));
-      const { best, second } = ranks.histograms(stats.mode !== 'exhaustive' && !same ? [...A, ...B] : A);
+      const ranked = stats.mode !== 'exhaustive' && !same ? [...A, ...B] : A;
+      const { best, second } = ranks.histograms(ranked);
+      if (!same) ranks.addJoint(ranked, pooledJoint, 100);
       stats.bestHistogram = Array.from(best);
       stats.runnerUpHistogram = Array.from(second);
-      if (!same)
-        for (let i = 0; i < 100; i++) {
-          pooledBest[i] = (pooledBest[i] as number) + (best[i] as number);
-          pooledSecond[i] = (pooledSecond[i] as number) + (second[i] as number);
-        }
       hooks.onStage?.('candidates', { pairs: Object.keys(pairs).length, kept: buf.count });
       checkAbort(hooks.signal);
     }
@@ -350,7 +357,7 @@ export async function linkRecords(
     threshold = config.threshold;
     thresholdChosen = 'configured';
   } else {
-    const auto = mixtureThreshold(pooledBest, pooledSecond, config.floor);
+    const auto = conditionalThreshold(pooledJoint, 100, config.floor);
     threshold = auto ?? 0.8;
     thresholdChosen = auto === null ? 'default' : 'automatic';
   }
@@ -477,8 +484,58 @@ class PairScorer {
   }
 }
 
-/** LSH candidates (lsh.ts): buckets over `bucketCap` skipped, at most `maxPairs` pairs in all. */
-function lshCandidates(
+/**
+ * Every pair within each partition (birth year, sex) known on both sides, compared by the kernel's top-k
+ * (the best `topK` per record of A), within `maxPairs` comparisons in all (a partition that would pass it
+ * is skipped and the pair is marked capped). Yields to the event loop between partitions: a hub answers
+ * its API while it links.
+ */
+async function partitionCandidates(
+  L: Loaded,
+  A: readonly number[],
+  B: readonly number[],
+  same: boolean,
+  config: LinkConfig,
+  stats: PairStats,
+  keep: (a: number, b: number, dice: number) => void,
+  hooks: LinkHooks,
+): Promise<void> {
+  const groups = new Map<number, { a: number[]; b: number[] }>();
+  const group = (p: number) => {
+    let g = groups.get(p);
+    if (g === undefined) {
+      g = { a: [], b: [] };
+      groups.set(p, g);
+    }
+    return g;
+  };
+  for (const i of A) if ((L.part[i] as number) >= 0) group(L.part[i] as number).a.push(i);
+  for (const i of B) if ((L.part[i] as number) >= 0) group(L.part[i] as number).b.push(i);
+  for (const g of [...groups.keys()].sort((x, y) => x - y)) {
+    const { a, b } = groups.get(g) as { a: number[]; b: number[] };
+    if (a.length === 0 || b.length === 0) continue;
+    const pairs = a.length * b.length;
+    if (stats.candidates + pairs > config.maxPairs) {
+      stats.capped = true;
+      stats.skippedBuckets++;
+      continue;
+    }
+    stats.candidates += pairs;
+    const r = L.kernel.topK(Int32Array.from(a), Int32Array.from(b), 0, config.topK + (same ? 1 : 0));
+    stats.comparisons += r.comparisons;
+    for (let i = 0; i < r.count; i++) keep(r.q[i] as number, r.c[i] as number, r.score[i] as number);
+    await yieldToEventLoop();
+    checkAbort(hooks.signal);
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * LSH candidates (lsh.ts) between records of different partitions (or of an unknown one): buckets over
+ * `bucketCap` skipped, at most `maxPairs` pairs in all.
+ */
+async function lshCandidates(
   L: Loaded,
   A: readonly number[],
   B: readonly number[],
@@ -486,8 +543,9 @@ function lshCandidates(
   config: LinkConfig,
   stats: PairStats,
   scorer: PairScorer,
-): void {
-  const s = lshPairs(
+  hooks: LinkHooks,
+): Promise<void> {
+  const steps = lshPairsByBand(
     {
       clks: L.clks,
       clkBytes: L.clkBytes,
@@ -497,9 +555,20 @@ function lshCandidates(
       params: config.lsh ?? DEFAULT_LSH,
       bucketCap: config.bucketCap,
       maxPairs: config.maxPairs - stats.candidates,
+      skip: (a, b) => {
+        const p = L.part[a] as number;
+        return p >= 0 && p === L.part[b];
+      },
     },
     (a, b) => scorer.push(a, b),
   );
+  let r = steps.next();
+  while (!r.done) {
+    await yieldToEventLoop();
+    checkAbort(hooks.signal);
+    r = steps.next();
+  }
+  const s = r.value;
   stats.candidates += s.candidates;
   stats.skippedBuckets += s.skippedBuckets;
   stats.capped ||= s.capped;

@@ -150,6 +150,8 @@ export interface LshInput {
   readonly bucketCap: number;
   /** stop after this many pairs */
   readonly maxPairs: number;
+  /** pairs another candidate source already produced (the engine's partitions): not emitted */
+  readonly skip?: (a: number, b: number) => boolean;
 }
 
 export interface LshStats {
@@ -166,7 +168,22 @@ export interface LshStats {
  *   (a, b) => pairs.push([a, b]));
  */
 export function lshPairs(input: LshInput, emit: (a: number, b: number) => void): LshStats {
-  const { clks, clkBytes, A, B, same, params, bucketCap, maxPairs } = input;
+  const steps = lshPairsByBand(input, emit);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `lshPairs` one band at a time: yields after each band (so that a caller can let other work run),
+ * returns the statistics.
+ */
+export function* lshPairsByBand(
+  input: LshInput,
+  emit: (a: number, b: number) => void,
+): Generator<void, LshStats, void> {
+  const { clks, clkBytes, A, B, same, params, bucketCap, maxPairs, skip } = input;
   const L = params.bands;
   const r = params.bitsPerBand;
   const positions = lshPositions(params, clkBytes * 8);
@@ -229,7 +246,7 @@ export function lshPairs(input: LshInput, emit: (a: number, b: number) => void):
           if (la === lb) continue;
           const b = recs[lb] as number;
           if (same && (side[lb] as number) & 1 && b < a) continue;
-          if (earlier(la, lb, band)) continue;
+          if (earlier(la, lb, band) || skip?.(a, b)) continue;
           if (stats.candidates >= maxPairs) {
             stats.capped = true;
             return stats;
@@ -239,6 +256,7 @@ export function lshPairs(input: LshInput, emit: (a: number, b: number) => void):
         }
       }
     }
+    yield;
   }
   return stats;
 }

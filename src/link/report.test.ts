@@ -68,7 +68,7 @@ function summary(low: { mean: number; sd: number }, fuzzyAccepted = [2400, 900])
       'pe-dsn': pair({
         residualA: 5200,
         residualB: 4100,
-        mode: 'lsh',
+        mode: 'partitioned',
         candidates: 2_400_000,
         comparisons: 2_400_000,
         kept: sum(keptA),
