@@ -1,7 +1,7 @@
 /**
  * End-to-end linkage benchmark: `npm run bench:link -- --persons N [--clear]`.
  *
- * Study of candidate generation: `--study [--bands L --bits R] [--exhaustive-limit N] [--threshold T]` links the uploaded
+ * Study of candidate generation: `--study [--bands L --bits R] [--exhaustive-limit N] [--threshold T[,T…]]` links the uploaded
  * extracts with the engine in this process instead (the hub's API takes no LSH parameters), on the same
  * snapshot the hub would link, times the engine alone, and prints quality and the LSH pair completeness.
  *
@@ -284,20 +284,21 @@ async function studyCandidates(): Promise<void> {
      LEFT JOIN read_csv('${join(synth, 'truth', 'records.csv')}', header = true, all_varchar = true) t
        ON t.source = i.source AND t.record_id = m.record_id`,
   );
-  await linkOnce(conn, lsh);
+  // --threshold a,b,…: one link per value on the same snapshot ('auto': chosen from the scores)
+  for (const t of (values.threshold ?? 'auto').split(',')) await linkOnce(conn, lsh, t === 'auto' ? null : Number(t));
   conn.closeSync();
   db.closeSync();
 }
 
 /** One study link of the `records` snapshot. */
-async function linkOnce(conn: DuckDBConnection, lsh: LshParams): Promise<void> {
+async function linkOnce(conn: DuckDBConnection, lsh: LshParams, threshold: number | null): Promise<void> {
   const table = 'records';
   const limit = values['exhaustive-limit'];
   const t0 = performance.now();
   const result = await linkRecords(conn, table, {
     ...DEFAULT_LINK_CONFIG,
     ...(limit ? { exhaustiveLimit: Number(limit) } : {}),
-    ...(values.threshold ? { threshold: Number(values.threshold) } : {}),
+    threshold,
     lsh,
   });
   const seconds = (performance.now() - t0) / 1000;

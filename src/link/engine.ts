@@ -13,8 +13,7 @@
  *                  the fuzzy stage must find (bench/README.md, "Protocol v3");
  *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
  *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
- *                  the joint histogram of each record's best and runner-up scores (threshold.ts,
- *                  conditionalThreshold);
+ *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);
  *   5. assignment: one-to-one per source pair, greedy by score (assign.ts); within one source the same,
  *                  at a stricter threshold (duplicates must be near-identical, and cannot chain);
  *   6. persons:    the union-find's sets, numbered.
@@ -29,7 +28,7 @@ import { greedyOneToOne, rankPairs } from './assign.js';
 import { createDiceKernel, type DiceKernel } from './dice.js';
 import { checkLshParams, DEFAULT_LSH, type LshParams, lshPairsByBand } from './lsh.js';
 import { PairBuffer, TopTwo } from './scored-pairs.js';
-import { conditionalThreshold, histogram } from './threshold.js';
+import { histogram, mixtureThreshold } from './threshold.js';
 import { UnionFind } from './union-find.js';
 
 export interface LinkConfig {
@@ -277,7 +276,8 @@ export async function linkRecords(
   const mask = sourcesOf();
   const pairs: Record<string, PairStats> = {};
   const scored = new Map<string, PairBuffer>();
-  const pooledJoint = new Float64Array(100 * 100);
+  const pooledBest = new Float64Array(100);
+  const pooledSecond = new Float64Array(100);
   for (let si = 0; si < SOURCES.length; si++) {
     for (let ti = si; ti < SOURCES.length; ti++) {
       const key = `${SOURCES[si]}-${SOURCES[ti]}`;
@@ -339,9 +339,14 @@ export async function linkRecords(
       }
       stats.kept = buf.count;
       stats.scoreHistogram = Array.from(histogram(buf.s, 100, buf.count));
-      const ranked = stats.mode !== 'exhaustive' && !same ? [...A, ...B] : A;
-      const { best, second } = ranks.histograms(ranked);
-      if (!same) ranks.addJoint(ranked, pooledJoint, 100);
+      // A's records: their best and runner-up come from every candidate they were compared with (B's only
+      // from the pairs where they made some A record's top k)
+      const { best, second } = ranks.histograms(A);
+      if (!same)
+        for (let i = 0; i < 100; i++) {
+          pooledBest[i] = (pooledBest[i] as number) + (best[i] as number);
+          pooledSecond[i] = (pooledSecond[i] as number) + (second[i] as number);
+        }
       stats.bestHistogram = Array.from(best);
       stats.runnerUpHistogram = Array.from(second);
       hooks.onStage?.('candidates', { pairs: Object.keys(pairs).length, kept: buf.count });
@@ -357,7 +362,7 @@ export async function linkRecords(
     threshold = config.threshold;
     thresholdChosen = 'configured';
   } else {
-    const auto = conditionalThreshold(pooledJoint, 100, config.floor);
+    const auto = mixtureThreshold(pooledBest, pooledSecond, config.floor);
     threshold = auto ?? 0.8;
     thresholdChosen = auto === null ? 'default' : 'automatic';
   }

@@ -44,14 +44,6 @@ export class TopTwo {
     this.addTo(records, best, second);
     return { best, second };
   }
-  /** adds the given records' (best, runner-up) pairs to a joint histogram, `joint[b · bins + s]` */
-  addJoint(records: readonly number[], joint: Float64Array, bins: number): void {
-    for (const r of records) {
-      const b = Math.min(bins - 1, Math.floor((this.first[r] as number) * bins));
-      const s = Math.min(bins - 1, Math.floor((this.second[r] as number) * bins));
-      joint[b * bins + s] = (joint[b * bins + s] as number) + 1;
-    }
-  }
   /** adds the given records' best and runner-up scores to two histograms (any number of bins) */
   addTo(records: readonly number[], best: Float64Array, second: Float64Array): void {
     const bins = best.length;

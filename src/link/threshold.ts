@@ -75,23 +75,31 @@ export function otsuThreshold(h: ArrayLike<number>): number | null {
  * For a distribution G1 of "the best score of a record that has no true match" and the share q of such
  * records among the N, the expected errors at a cut t are
  *
- *   false links  ≈ q · N · (1 − G1(t))                          unmatched records whose best passes
+ *   false links  ≈ q · N · (1 − G1(t)) · q                      unmatched records whose best passes, and
+ *                                                                whose best candidate is free
  *   missed links ≈ Σ_{bins < t} max(0, best − q · N · ΔG1)       matches left below the cut
  *
- * with q ≈ best(< x₂₅) / (N · G1(x₂₅)), x₂₅ the lower quartile of the runner-ups (matches are rare that
- * low). G1 is not observed; two models bracket it:
+ * with q ≈ best(< x₂₅) / (N · G1(x₂₅)), x₂₅ the lower quartile of G1 (matches are rare that low). The
+ * last factor q is the one-to-one assignment: an unmatched record's best candidate is, but for a share of
+ * about q (the sides taken as alike), the true match of another record, which takes it first. G1 is not
+ * observed; two models bracket it:
  *
  * - order statistics: for the largest of many independent scores the number above x is close to Poisson
  *   with mean y(x), so P(largest ≤ x) = e^(−y) and P(second largest ≤ x) = e^(−y)(1 + y); the runner-up
- *   histogram, P(second ≤ x) = e^(−y)(1 + q·y), gives y and G1 = e^(−y) (q and G1 solved together by a
- *   few fixed-point steps). It over-counts false links: it ignores that the one-to-one assignment first
- *   gives a record's best candidate to that candidate's own true match;
+ *   histogram, P(second ≤ x) = e^(−y)(1 + q·y), gives y on its bulk (5–95 %), where ln y is fitted by
+ *   least squares as a straight line in x — the Gumbel law of maxima —, and G1 = e^(−y) (q and the fit
+ *   solved together by a few fixed-point steps). Fitting the bulk, not reading every bin, keeps the
+ *   runner-ups that are true matches (a record with two records of one person on the other side) out of
+ *   the tail: read bin by bin, they made this cut 0.99 at 1,000,000 persons. It over-counts false links
+ *   (a Gumbel tail is heavier than that of these bounded scores);
  * - runner-up: G1 = the runner-up distribution itself. It under-counts them (an unmatched record's
  *   runner-up is only the second of its non-matches).
  *
  * Each model's cut minimises the sum above (the middle of a tie); the threshold is the midpoint of the
- * two cuts. Measured: FEBRL4 (every record matched) 0.67, both models agreeing; the synthetic population
- * (most residual records unmatched) 0.88 and 0.55, midpoint 0.72 where F1 is at its plateau (bench/README.md).
+ * two cuts. Measured on protocol v3 (bench/README.md, "Protocol v3"): FEBRL4 (every record matched, q ≈
+ * 0.01) TODO; the synthetic population at 100,000 persons 0.54 and 0.70, midpoint 0.62 (the F1 optimum
+ * is at 0.60–0.62), at 1,000,000 persons 0.56 and 0.70, midpoint 0.63 (0.9799–0.9813 without a valid NIR at
+ * 0.60–0.65; the former bin-by-bin order-statistics cut, 0.99, put the midpoint at 0.78: 0.9600).
  * Only cuts at or above `floor` are considered. Null without data. Pure.
  */
 export function mixtureThreshold(
@@ -116,98 +124,72 @@ export function mixtureCuts(
   let n = 0;
   for (let i = 0; i < bins; i++) n += second[i] as number;
   if (n === 0) return null;
-  // runner-up CDF at each bin edge e (scores < e / bins), and its lower quartile edge
+  // runner-up CDF at each bin edge e (scores < e / bins)
   const s2 = new Float64Array(bins + 1);
-  let quartile = bins;
-  for (let e = 1; e <= bins; e++) {
-    s2[e] = (s2[e - 1] as number) + (second[e - 1] as number) / n;
-    if (quartile === bins && (s2[e] as number) >= 0.25) quartile = e;
-  }
-  let below = 0;
-  for (let i = 0; i < quartile; i++) below += best[i] as number;
-  const shareWithout = (g1: Float64Array) =>
-    (g1[quartile] as number) > 0 ? Math.min(1, below / (n * (g1[quartile] as number))) : 1;
-  // the order-statistics model, q and G1 solved together
+  for (let e = 1; e <= bins; e++) s2[e] = (s2[e - 1] as number) + (second[e - 1] as number) / n;
+  /** q from the records whose best is below the lower quartile of G1: unmatched ones, nearly all */
+  const shareWithout = (g1: Float64Array) => {
+    let quartile = bins;
+    for (let e = 1; e <= bins; e++)
+      if ((g1[e] as number) >= 0.25) {
+        quartile = e;
+        break;
+      }
+    let below = 0;
+    for (let i = 0; i < quartile; i++) below += best[i] as number;
+    return (g1[quartile] as number) > 0 ? Math.min(1, below / (n * (g1[quartile] as number))) : 1;
+  };
+  // the order-statistics model: ln y fitted on the runner-ups' bulk, q and the fit solved together
   let q = 1;
-  const poisson = new Float64Array(bins + 1);
+  let gumbel: Float64Array | null = null;
   for (let step = 0; step < 30; step++) {
-    for (let e = 0; e <= bins; e++) poisson[e] = Math.exp(-poissonMean(s2[e] as number, q));
-    const next = shareWithout(poisson);
+    const fit = fitLogMean(s2, q);
+    if (fit === null) break;
+    const g = new Float64Array(bins + 1);
+    for (let e = 0; e <= bins; e++) g[e] = Math.exp(-Math.exp(fit.a + (fit.b * e) / bins));
+    gumbel = g;
+    const next = shareWithout(g);
     if (Math.abs(next - q) < 1e-6) break;
     q = next;
   }
-  const upper = bestCut(best, poisson, q, n, floor);
+  const upper = gumbel === null ? null : bestCut(best, gumbel, q, n, floor);
   // the runner-up model: G1 = the runner-up distribution itself
   const lower = bestCut(best, s2, shareWithout(s2), n, floor);
   return { upper, lower };
 }
 
 /**
- * The threshold from the joint histogram of each record's (best, runner-up) scores — `joint[b · bins + s]`
- * counts the records whose best score falls in bin b and runner-up in bin s. The runner-up of a record
- * that has a true match is the best of its non-matches, exactly the score G1 that an unmatched record's
- * best follows; records whose best is at or above the order-statistics model's cut (which over-counts
- * false links, so few unmatched records score above it) are taken as matched, and the distribution of
- * their runner-ups estimates G1 directly, instead of bracketing it between two models. The share q of
- * unmatched records and the cut then follow as in `mixtureThreshold`, except that the false links are
- * counted as q · N · (1 − G1(t)) · q: under the one-to-one assignment an unmatched record's best candidate
- * is usually the true match of another record, which takes it first; about a share q of candidates are
- * free (the sides are taken as alike). Measured (bench/README.md, "Protocol v3"): at 100,000 synthetic
- * persons the cut is 0.60 where the midpoint of the two models said 0.68 (F1 on pairs without a valid
- * NIR 0.9927 against 0.9715); on FEBRL4, where every record has a match, 0.44–0.47 against 0.48–0.51
- * (F1 0.998 against 0.994–0.997). Falls back to `mixtureThreshold` when fewer than `minMatched` records
- * are above that cut. Pure.
+ * ln y = a + b·x by least squares over the bin edges where the runner-up CDF is within 5–95 %, y solving
+ * e^(−y)(1 + q·y) = CDF. Null with fewer than two such edges.
  */
-export function conditionalThreshold(
-  joint: ArrayLike<number>,
-  bins: number,
-  floor: number,
-  minMatched = 30,
-): number | null {
-  const best = new Float64Array(bins);
-  const second = new Float64Array(bins);
-  for (let b = 0; b < bins; b++)
-    for (let r = 0; r < bins; r++) {
-      const c = joint[b * bins + r] as number;
-      best[b] = (best[b] as number) + c;
-      second[r] = (second[r] as number) + c;
-    }
-  const cuts = mixtureCuts(best, second, floor);
-  if (cuts === null) return null;
-  const fallback = () => mixtureThreshold(best, second, floor);
-  if (cuts.upper === null) return fallback();
-  const from = Math.round(cuts.upper * bins);
-  const cond = new Float64Array(bins);
-  let matched = 0;
-  for (let b = from; b < bins; b++)
-    for (let r = 0; r < bins; r++) {
-      const c = joint[b * bins + r] as number;
-      cond[r] = (cond[r] as number) + c;
-      matched += c;
-    }
-  if (matched < minMatched) return fallback();
-  const g1 = new Float64Array(bins + 1);
-  for (let e = 1; e <= bins; e++) g1[e] = (g1[e - 1] as number) + (cond[e - 1] as number) / matched;
-  let n = 0;
-  for (let i = 0; i < bins; i++) n += second[i] as number;
-  // q from the records whose best is below the lower quartile of G1: unmatched ones, nearly all
-  let quartile = bins;
-  for (let e = 1; e <= bins; e++)
-    if ((g1[e] as number) >= 0.25) {
-      quartile = e;
-      break;
-    }
-  let below = 0;
-  for (let i = 0; i < quartile; i++) below += best[i] as number;
-  const q = (g1[quartile] as number) > 0 ? Math.min(1, below / (n * (g1[quartile] as number))) : 1;
-  // one-to-one: an unmatched record's best candidate is, but for a share of about q, taken by its own
-  // true match first, so only about q of those best scores can become false links
-  return bestCut(best, g1, q, n, floor, q) ?? fallback();
+function fitLogMean(s2: Float64Array, q: number): { a: number; b: number } | null {
+  const bins = s2.length - 1;
+  let m = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let e = 1; e < bins; e++) {
+    const p = s2[e] as number;
+    if (p < 0.05 || p > 0.95) continue;
+    const y = poissonMean(p, q);
+    if (!(y > 0 && Number.isFinite(y))) continue;
+    const x = e / bins;
+    const ly = Math.log(y);
+    m++;
+    sx += x;
+    sy += ly;
+    sxx += x * x;
+    sxy += x * ly;
+  }
+  const den = m * sxx - sx * sx;
+  if (m < 2 || den === 0) return null;
+  const b = (m * sxy - sx * sy) / den;
+  return { a: (sy - b * sx) / m, b };
 }
 
 /**
- * The cut minimising free·q·N·(1 − G1(t)) + Σ_{bins < t} max(0, best − q·N·ΔG1), at or above `floor`
- * (`free`: the share of an unmatched record's best candidates still free to link, 1 in the models).
+ * The cut minimising q·N·(1 − G1(t))·q + Σ_{bins < t} max(0, best − q·N·ΔG1), at or above `floor`.
  */
 function bestCut(
   best: ArrayLike<number>,
@@ -215,7 +197,6 @@ function bestCut(
   q: number,
   n: number,
   floor: number,
-  free = 1,
 ): number | null {
   const bins = best.length;
   const first = Math.max(1, Math.ceil(floor * bins));
@@ -227,7 +208,7 @@ function bestCut(
   let lo = -1;
   let hi = -1;
   for (let t = first; t < bins; t++) {
-    const cost = free * q * n * (1 - (g1[t] as number)) + fn;
+    const cost = q * q * n * (1 - (g1[t] as number)) + fn;
     if (cost < lowest - 1e-9) {
       lowest = cost;
       lo = t;
