@@ -24,9 +24,9 @@ import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import { DEFAULT_LINK_CONFIG, type LinkSummary, linkRecords } from '../src/link/engine.js';
 import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
-import { mixtureCuts } from '../src/link/threshold.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
+import { mixtureCuts } from '../src/link/threshold.js';
 import { ensureDist, PROTOCOL_STAMP } from './dist.js';
 import { startHubProcess } from './hub-process.js';
 
@@ -285,7 +285,8 @@ async function studyCandidates(): Promise<void> {
        ON t.source = i.source AND t.record_id = m.record_id`,
   );
   // --threshold a,b,…: one link per value on the same snapshot ('auto': chosen from the scores)
-  for (const t of (values.threshold ?? 'auto').split(',')) await linkOnce(conn, lsh, t === 'auto' ? null : Number(t));
+  for (const t of (values.threshold ?? 'auto').split(','))
+    await linkOnce(conn, lsh, t === 'auto' ? null : Number(t));
   conn.closeSync();
   db.closeSync();
 }

@@ -9,11 +9,13 @@
  * Token positions are memoised per key (the token vocabulary is small: 27² bigrams per field, years,
  * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
-import { utf8 } from './bytes.js';
 import { Diffuser, diffusionTaps } from './diffusion.js';
 import { keyedMac, type LinkageKey, subkey } from './keys.js';
 import { BoundedMemo } from './memo.js';
-import { type ClkFieldParams, type ClkParams, clkBits } from './params.js';
+import { type ClkFieldParams, type ClkParams, COMPOSITE_V3, clkBits } from './params.js';
+
+const encoder = new TextEncoder();
+const COMPOSITE_FIELDS: ReadonlySet<string> = new Set(COMPOSITE_V3.map((c) => c.field));
 
 /** Padded bigrams of a compact value, deduplicated, in order of first appearance. */
 export function bigrams(value: string, pad: string): string[] {
@@ -50,15 +52,18 @@ const NUMERIC_DIGITS = 5;
 class FieldHasher {
   private readonly mac: (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array;
   private readonly digest = new Uint8Array(32);
+  private msg = new Uint8Array(64);
   private readonly bigramTable: Uint16Array;
   private readonly bigramDone = new Uint8Array(ALPHABET * ALPHABET);
-  private readonly wholeTokens = new BoundedMemo<Uint16Array>(100_000);
+  private readonly wholeTokens = new BoundedMemo<Uint16Array>(8_192);
   private readonly hashToken = (t: string): Uint16Array => this.tokenPositions(t);
   /** numeric whole tokens: slot of each value by number of digits (-1: not seen), positions by slot */
   private readonly numericSlots: (Int32Array | undefined)[] = [];
   private numericPositions = new Uint16Array(0);
   private numericCount = 0;
   private readonly pad: number;
+  /** a composite field (§4.3): tokens nearly all distinct, hashed without a memo */
+  private readonly composite: boolean;
   constructor(
     key: LinkageKey,
     readonly field: ClkFieldParams,
@@ -67,26 +72,42 @@ class FieldHasher {
     this.mac = keyedMac(subkey(key, `clk/${field.name}`));
     this.bigramTable = new Uint16Array(field.tokenizer === 'bigrams' ? ALPHABET * ALPHABET * field.k : 0);
     this.pad = params.pad.charCodeAt(0);
+    this.composite = COMPOSITE_FIELDS.has(field.name);
   }
 
   /** The k bit positions of one token (protocol v3 §4). */
   tokenPositions(token: string): Uint16Array {
+    const out = new Uint16Array(this.field.k);
+    this.positionsInto(token, out, null);
+    return out;
+  }
+
+  /**
+   * The k positions of `token` into `out`, or — `out` null — straight into `acc` as bits (no allocation:
+   * for composite tokens, nearly all distinct, which a memo would not help).
+   */
+  private positionsInto(token: string, out: Uint16Array | null, acc: Uint32Array | null): void {
     const { k } = this.field;
     const mask = this.params.l - 1;
-    const out = new Uint16Array(k);
-    const t = utf8(token);
-    const msg = new Uint8Array(4 + t.length);
-    msg.set(t, 4);
-    const view = new DataView(msg.buffer);
+    // message u32be(j) ‖ UTF-8(token) in a reused buffer (tokens are short: names, codes, composites)
+    if (this.msg.length < 4 + 3 * token.length) this.msg = new Uint8Array(4 + 3 * token.length);
+    const msg = this.msg;
+    const len = 4 + encoder.encodeInto(token, msg.subarray(4)).written;
+    const d = this.digest;
     for (let i = 0; i < k; i++) {
-      if ((i & 15) === 0) {
-        view.setUint32(0, i >>> 4);
-        this.mac(msg, msg.length, this.digest);
-      }
       const w = i & 15;
-      out[i] = (((this.digest[2 * w] ?? 0) << 8) | (this.digest[2 * w + 1] ?? 0)) & mask;
+      if (w === 0) {
+        const j = i >>> 4;
+        msg[0] = j >>> 24;
+        msg[1] = j >>> 16;
+        msg[2] = j >>> 8;
+        msg[3] = j;
+        this.mac(msg, len, d);
+      }
+      const p = (((d[2 * w] as number) << 8) | (d[2 * w + 1] as number)) & mask;
+      if (out !== null) out[i] = p;
+      else if (acc !== null) acc[p >>> 5] = (acc[p >>> 5] as number) | (0x80000000 >>> (p & 31));
     }
-    return out;
   }
 
   /** The slot of a numeric token in `numericPositions`, or -1 when the value is not numeric or too long. */
@@ -126,6 +147,7 @@ class FieldHasher {
     if (this.field.tokenizer === 'whole') {
       const slot = this.numericSlot(value);
       if (slot >= 0) setBits(acc, this.numericPositions, slot * k, k);
+      else if (this.composite) this.positionsInto(value, null, acc);
       else setBits(acc, this.wholeTokens.get(value, this.hashToken), 0, k);
       return;
     }
