@@ -331,7 +331,7 @@ async function linkOnce(conn: DuckDBConnection, lsh: LshParams, threshold: numbe
     const h = new Float64Array(100);
     for (const [key, p] of Object.entries(s.pairs)) {
       const [x, y] = key.split('-');
-      if (x !== y) p[k].forEach((c, i) => (h[i] = (h[i] as number) + c));
+      if (x !== y) for (let i = 0; i < h.length; i++) h[i] = (h[i] as number) + (p[k][i] ?? 0);
     }
     return h;
   };

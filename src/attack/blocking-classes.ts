@@ -1,10 +1,10 @@
 /**
  * A5 — re-identification through the blocking-key classes of protocols v1–v2 (§5; v3 sends no blocking
- * keys, legacy-blocking.ts). Keyed blocking keys hide
- * their values, but not their equality: the hub (or anyone with a copy of its database) sees, for each
- * pass, which records share a key — equivalence classes. An adversary holding plaintext identities of an
- * overlapping population computes the plaintext blocking parts of its own records (`blockingParts` is
- * public protocol) and so the same class structure on its side; it then matches the two structures.
+ * keys; v2's keyer is kept in legacy-blocking.ts). Keyed blocking keys hide their values, but not their
+ * equality: the hub (or anyone with a copy of its database) sees, for each pass, which records share a
+ * key — equivalence classes. An adversary holding plaintext identities of an overlapping population
+ * computes the plaintext blocking parts of its own records (`blockingParts` was public protocol) and so
+ * the same class structure on its side; it then matches the two structures.
  *
  * Each side is a hypergraph: records, and per pass the classes (records sharing a key value). Equality is
  * all that is used, so keys under any linkage key — or plaintext parts — give the same hypergraph.

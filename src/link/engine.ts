@@ -88,6 +88,7 @@ export interface PairStats {
   runnerUpHistogram: number[];
   accepted: number;
   capped: boolean;
+  /** LSH buckets skipped for `bucketCap`, plus partitions skipped because they would pass `maxPairs` */
   skippedBuckets: number;
 }
 
