@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_LINK_CONFIG, linkRecords } from '../src/link/engine.js';
-import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
+import { DEFAULT_LSH, type LshParams, lshPositions, pairCollides } from '../src/link/lsh.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 
 const { values } = parseArgs({
@@ -173,10 +173,8 @@ async function linkOnce(table: string): Promise<void> {
   const positions = lshPositions(lsh, 1024);
   let byLsh = 0;
   for (const r of truePairs) {
-    const two = new Uint8Array(256);
-    two.set((r[2] as { bytes: Uint8Array }).bytes, 0);
-    two.set((r[3] as { bytes: Uint8Array }).bytes, 128);
-    if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+    const clk = (x: unknown) => (x as { bytes: Uint8Array }).bytes;
+    if (pairCollides(clk(r[2]), clk(r[3]), positions, lsh)) byLsh++;
   }
   const s = result.summary;
   process.stderr.write(

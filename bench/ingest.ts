@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDist } from './dist.js';
+import { ensureDist, PROTOCOL_STAMP } from './dist.js';
 import { startHubProcess } from './hub-process.js';
 
 const { values } = parseArgs({
@@ -72,6 +72,10 @@ if (!existsSync(token)) {
   });
 }
 const extract = join(dir, `extract-${persons}`);
+// the cached extract is remade when the protocol changes (the hub refuses other versions)
+const stamp = join(dir, `extract-${persons}.protocol`);
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== PROTOCOL_STAMP)
+  rmSync(extract, { recursive: true, force: true });
 if (!existsSync(join(extract, 'extract.sealed'))) {
   process.stderr.write(`pseudonymising ${inputRows} rows → ${extract}\n`);
   cli(
@@ -93,6 +97,7 @@ if (!existsSync(join(extract, 'extract.sealed'))) {
     '--seal-to',
     join(template, 'secrets', 'hub-seal.pub.json'),
   );
+  writeFileSync(stamp, PROTOCOL_STAMP);
 }
 
 // a fresh hub from the template

@@ -23,7 +23,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Source } from '../src/core/fields.js';
 import { evaluateRun } from '../src/hub/evaluate.js';
 import { DEFAULT_LINK_CONFIG, type LinkSummary, linkRecords } from '../src/link/engine.js';
-import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../src/link/lsh.js';
+import { DEFAULT_LSH, type LshParams, lshPositions, pairCollides } from '../src/link/lsh.js';
 import { evalRecordsOf, qualityAgainstTruth } from '../src/link/metrics.js';
 import { buildReport, renderReportHtml } from '../src/link/report.js';
 import { mixtureCuts } from '../src/link/threshold.js';
@@ -317,11 +317,9 @@ async function linkOnce(conn: DuckDBConnection, lsh: LshParams, threshold: numbe
   ).getRows();
   const positions = lshPositions(lsh, 1024);
   let byLsh = 0;
-  const two = new Uint8Array(256);
+  const clk = (x: unknown) => (x as { bytes: Uint8Array }).bytes;
   for (const r of truePairs) {
-    two.set((r[0] as { bytes: Uint8Array }).bytes, 0);
-    two.set((r[1] as { bytes: Uint8Array }).bytes, 128);
-    if (collides(two, 128, 0, 1, positions, lsh)) byLsh++;
+    if (pairCollides(clk(r[0]), clk(r[1]), positions, lsh)) byLsh++;
   }
   const s = result.summary;
   const f = (x: number) => x.toFixed(4);

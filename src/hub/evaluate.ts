@@ -5,12 +5,12 @@
  * (`run_persons`, `identities`) and returns pairwise quality (src/link/metrics.ts) and the pair
  * completeness of the LSH candidates: among true cross-source pairs that share neither a NIR pseudonym
  * nor an identity key (those the fuzzy stage must find), the share whose CLKs collide in at least one LSH
- * band (src/link/lsh.ts `collides`, the run's LSH parameters; bucket caps not applied).
+ * band (src/link/lsh.ts `pairCollides`, the run's LSH parameters; bucket caps not applied).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SOURCES, type Source } from '../core/fields.js';
 import { sqlString } from '../extract/sql.js';
-import { collides, DEFAULT_LSH, type LshParams, lshPositions } from '../link/lsh.js';
+import { DEFAULT_LSH, type LshParams, lshPositions, pairCollides } from '../link/lsh.js';
 import { type EvalRecord, type QualityAgainstTruth, qualityAgainstTruth } from '../link/metrics.js';
 
 export interface TruthFiles {
@@ -81,12 +81,9 @@ export async function evaluateRun(
     const a = (r[1] as { bytes: Uint8Array }).bytes;
     const b = (r[2] as { bytes: Uint8Array }).bytes;
     positions ??= lshPositions(lsh, a.length * 8);
-    const both = new Uint8Array(a.length + b.length);
-    both.set(a);
-    both.set(b, a.length);
     const t = tally.get(order(String(r[0]))) ?? { pairs: 0, hits: 0 };
     t.pairs++;
-    if (collides(both, a.length, 0, 1, positions, lsh)) t.hits++;
+    if (pairCollides(a, b, positions, lsh)) t.hits++;
     tally.set(order(String(r[0])), t);
   }
   const pairCompleteness = Object.fromEntries([...tally].map(([k, t]) => [k, t.hits / t.pairs]));

@@ -103,6 +103,17 @@ export function collides(
   return false;
 }
 
+/** `collides` for two CLKs given apart (equal lengths): they would share a bucket of some band. */
+export function pairCollides(a: Uint8Array, b: Uint8Array, positions: Uint16Array, p: LshParams): boolean {
+  for (let band = 0; band < p.bands; band++)
+    if (
+      bandSignature(a, a.length, 0, positions, band, p.bitsPerBand) ===
+      bandSignature(b, b.length, 0, positions, band, p.bitsPerBand)
+    )
+      return true;
+  return false;
+}
+
 /**
  * The probability that a pair at Hamming distance `d` (of `bits`) collides in at least one of `bands`
  * bands of `r` distinct positions: 1 − (1 − C(bits − d, r) / C(bits, r))^bands.
