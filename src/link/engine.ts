@@ -10,7 +10,7 @@
  *                  differently), the pairs sharing a bucket of bit-sampling LSH over the CLKs (lsh.ts);
  *                  buckets over a size cap skipped, and a hard cap on the number of pairs. Protocol v3 sends
  *                  no blocking keys (attack A5, bench/attack.md), and LSH alone finds too few of the pairs
- *                  the fuzzy stage must find (bench/README.md, "Protocol v3");
+ *                  the fuzzy stage must find (bench/attack.md, "Protocol v3 (adopted)");
  *   3. scores:     Dice on CLKs in the WebAssembly kernel (dice.ts), kept above a floor, top-k per record;
  *   4. threshold:  configured, or the cut minimising the expected errors of the assignment, estimated from
  *                  each record's best and runner-up scores (threshold.ts, mixtureThreshold);

@@ -96,10 +96,11 @@ export function otsuThreshold(h: ArrayLike<number>): number | null {
  *   runner-up is only the second of its non-matches).
  *
  * Each model's cut minimises the sum above (the middle of a tie); the threshold is the midpoint of the
- * two cuts. Measured on protocol v3 (bench/README.md, "Protocol v3"): FEBRL4 (every record matched, q ≈
- * 0.01) 0.40–0.44 depending on the linkage key (F1 0.998–0.999); the synthetic population at 100,000 persons 0.54 and 0.70, midpoint 0.62 (the F1 optimum
- * is at 0.60–0.62), at 1,000,000 persons 0.56 and 0.70, midpoint 0.63 (0.9799–0.9813 without a valid NIR at
- * 0.60–0.65; the former bin-by-bin order-statistics cut, 0.99, put the midpoint at 0.78: 0.9600).
+ * two cuts. Measured on protocol v3 (bench/attack.md, "Protocol v3 (adopted)"): FEBRL4 (every record
+ * matched, q ≈ 0.01) 0.40–0.44 depending on the linkage key (F1 0.998–0.999); the synthetic population at
+ * 100,000 persons 0.53 and 0.70, midpoint 0.62 (the F1 optimum is at 0.60–0.62), at 1,000,000 persons
+ * 0.56 and 0.70, midpoint 0.63 (0.9799–0.9813 without a valid NIR at 0.60–0.65; the former bin-by-bin
+ * order-statistics cut, 0.99, put the midpoint at 0.78: 0.9600).
  * Only cuts at or above `floor` are considered. Null without data. Pure.
  */
 export function mixtureThreshold(
