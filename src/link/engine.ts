@@ -35,8 +35,9 @@ export interface LinkConfig {
   /** the Dice threshold; null: chosen from the scores */
   readonly threshold: number | null;
   /**
-   * scores below are not kept (they cannot be matches and would only fill memory). 0.3 for protocol v2's
-   * diffused CLKs, whose matches score lower than v1's (bench/attack.md: at 0.5 FEBRL4 F1 falls to 0.978)
+   * scores below are not kept (they cannot be matches and would only fill memory). 0.3 for the diffused
+   * CLKs of protocols v2–v3, whose matches score lower than v1's (bench/attack.md: at 0.5 FEBRL4 F1 fell
+   * to 0.978 on v2)
    */
   readonly floor: number;
   /** best candidates kept per record and source pair */
