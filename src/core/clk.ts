@@ -10,7 +10,8 @@
  * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
 import { Diffuser, diffusionTaps } from './diffusion.js';
-import { keyedMac, type LinkageKey, subkey } from './keys.js';
+import { HmacSha256 } from './hmac-sha256.js';
+import { type LinkageKey, subkey } from './keys.js';
 import { BoundedMemo } from './memo.js';
 import { type ClkFieldParams, type ClkParams, COMPOSITE_V3, clkBits } from './params.js';
 
@@ -50,8 +51,7 @@ const NUMERIC_DIGITS = 5;
  * (Corsican communes, non-numeric values) in a bounded map.
  */
 class FieldHasher {
-  private readonly mac: (m: Uint8Array, len?: number, out?: Uint8Array) => Uint8Array;
-  private readonly digest = new Uint8Array(32);
+  private readonly mac: HmacSha256;
   private msg = new Uint8Array(64);
   private readonly bigramTable: Uint16Array;
   private readonly bigramDone = new Uint8Array(ALPHABET * ALPHABET);
@@ -69,7 +69,7 @@ class FieldHasher {
     readonly field: ClkFieldParams,
     private readonly params: ClkParams,
   ) {
-    this.mac = keyedMac(subkey(key, `clk/${field.name}`));
+    this.mac = new HmacSha256(subkey(key, `clk/${field.name}`));
     this.bigramTable = new Uint16Array(field.tokenizer === 'bigrams' ? ALPHABET * ALPHABET * field.k : 0);
     this.pad = params.pad.charCodeAt(0);
     this.composite = COMPOSITE_FIELDS.has(field.name);
@@ -93,7 +93,7 @@ class FieldHasher {
     if (this.msg.length < 4 + 3 * token.length) this.msg = new Uint8Array(4 + 3 * token.length);
     const msg = this.msg;
     const len = 4 + encoder.encodeInto(token, msg.subarray(4)).written;
-    const d = this.digest;
+    let d: Int32Array = new Int32Array(0);
     for (let i = 0; i < k; i++) {
       const w = i & 15;
       if (w === 0) {
@@ -102,9 +102,11 @@ class FieldHasher {
         msg[1] = j >>> 16;
         msg[2] = j >>> 8;
         msg[3] = j;
-        this.mac(msg, len, d);
+        d = this.mac.macWords(msg, len);
       }
-      const p = (((d[2 * w] as number) << 8) | (d[2 * w + 1] as number)) & mask;
+      // position w is the w-th big-endian 16-bit word of the digest: the high or low half of word w / 2
+      const word = d[w >>> 1] as number;
+      const p = ((w & 1) === 0 ? word >>> 16 : word) & mask;
       if (out !== null) out[i] = p;
       else if (acc !== null) acc[p >>> 5] = (acc[p >>> 5] as number) | (0x80000000 >>> (p & 31));
     }
