@@ -2,7 +2,8 @@
  * Row processing in one thread, without I/O: `npm run bench:rows -- [--input synth|distinct] [--rows N]`.
  * Takes the input files that `npm run bench:producer` made under .bench-data/producer/ (run it first),
  * hands the rows to the producer's batch processor as the workers receive them (the lines of a plain CSV,
- * UTF-8 bytes, batches of 4,096), discards the output, and prints the median of 5 passes:
+ * UTF-8 bytes, batches of 4,096), writes their intermediate lines into a buffer that is dropped (no file)
+ * and prints the median of 5 passes:
  *   rows input=<kind> rows=<n> identities=<k> rows_per_s=<x>
  * The gap between this figure (per core) and bench:producer's shows what the pipeline around it costs.
  */
@@ -13,6 +14,8 @@ import { linkageKey } from '../src/core/keys.js';
 import { Mapping } from '../src/core/mapping.js';
 import { RidPermutation } from '../src/core/rid.js';
 import { identityFieldOrder, processBatch } from '../src/producer/batch.js';
+import { LineWriter } from '../src/producer/files.js';
+import { writeEventLine, writeIdentityLine, writeMapLine } from '../src/producer/intermediate.js';
 import { RowProcessor } from '../src/producer/row-processor.js';
 
 const { values } = parseArgs({
@@ -48,6 +51,8 @@ const batches: Uint8Array[] = [];
 for (let i = 0; i < lines.length; i += BATCH) {
   batches.push(new TextEncoder().encode(`${lines.slice(i, i + BATCH).join('\n')}\n`));
 }
+// the workers' lines, written into a buffer whose content is dropped at each flush
+const sink = new LineWriter(() => {}, 1 << 16);
 const rates: number[] = [];
 let identities = 0;
 for (let pass = 0; pass < 5; pass++) {
@@ -65,8 +70,13 @@ for (let pass = 0; pass < 5; pass++) {
       mapping,
       format,
       { seq: 0, firstRow: b * BATCH + 1, lines: batches[b] ?? new Uint8Array(0) },
-      (_r, _e, id) => {
-        if (id !== null) identities++;
+      (row) => {
+        writeEventLine(sink, row);
+        if (row.encoded !== null) {
+          identities++;
+          writeIdentityLine(sink, row);
+          writeMapLine(sink, row);
+        }
       },
     );
   }

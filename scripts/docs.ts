@@ -65,7 +65,8 @@ import { ACCESS } from '../src/hub/roles.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/engine.js';
 import { DEFAULT_LSH } from '../src/link/lsh.js';
 import { countIdentity, emptyCoverage } from '../src/producer/coverage.js';
-import { IDENTITY_INTERMEDIATE, RowProcessor } from '../src/producer/row-processor.js';
+import { IDENTITY_INTERMEDIATE, lineOf, writeIdentityLine } from '../src/producer/intermediate.js';
+import { RowProcessor } from '../src/producer/row-processor.js';
 
 export type Lang = 'en' | 'fr';
 
@@ -195,14 +196,14 @@ function observeIdentity(raw: Readonly<Record<IdentityField, string | null>>): M
   };
   const row = processor.process(get, 0, 'probe');
   const out = new Map<string, string>();
-  const cells = (row.identityLine ?? '').split(',');
+  const cells = lineOf(writeIdentityLine, row).split(',');
   IDENTITY_INTERMEDIATE.forEach((c, i) => {
     out.set(`column:${c}`, cells[i] ?? '');
   });
   const id = normaliseIdentity(raw as RawIdentity);
   for (const [f, v] of Object.entries(clkInput(id))) out.set(`clk:${f}`, JSON.stringify(v));
   const cov = emptyCoverage();
-  countIdentity(cov, id, row.hasIdkey);
+  countIdentity(cov, id, row.encoded?.idkey != null);
   out.set('coverage.nir_classes', JSON.stringify(cov.nirClasses));
   out.set('coverage.with_idkey', String(cov.withIdkey));
   for (const [f, n] of Object.entries(cov.missing)) out.set(`coverage.missing.${f}`, String(n));

@@ -38,47 +38,89 @@ export function bandOf(value: number, bands: readonly number[]): number {
   return b;
 }
 
-function minimiseOne(spec: AttributeSpec, raw: string, m: Mapping): string | number {
+/** The minimiser of one attribute's raw (trimmed, non-empty) value, for one mapping. */
+type Minimise = (raw: string) => string | number;
+
+function minimiserOf(spec: AttributeSpec, m: Mapping): Minimise {
   const t = spec.type;
   switch (t.kind) {
     case 'month': {
-      let d: ReturnType<typeof parseDate>;
-      try {
-        d = parseDate(raw, dateFormatOf(m, spec.name));
-      } catch {
-        throw new RowReject('DATE_INVALID', spec.name);
-      }
-      const month = d === null ? null : toMonth(d);
-      if (month === null) throw new RowReject('DATE_INVALID', spec.name);
-      return month;
+      const format = dateFormatOf(m, spec.name);
+      return (raw) => {
+        let d: ReturnType<typeof parseDate>;
+        try {
+          d = parseDate(raw, format);
+        } catch {
+          throw new RowReject('DATE_INVALID', spec.name);
+        }
+        const month = d === null ? null : toMonth(d);
+        if (month === null) throw new RowReject('DATE_INVALID', spec.name);
+        return month;
+      };
     }
     case 'code': {
-      if (!t.values.includes(raw)) throw new RowReject('CODE_UNKNOWN', spec.name);
-      return raw;
+      const values: ReadonlySet<string> = new Set(t.values);
+      return (raw) => {
+        if (!values.has(raw)) throw new RowReject('CODE_UNKNOWN', spec.name);
+        return raw;
+      };
     }
-    case 'dept': {
-      let d = raw.toUpperCase();
-      if (/^[0-9]$/.test(d)) d = `0${d}`;
-      if (!DEPT.test(d)) throw new RowReject('DEPT_INVALID', spec.name);
-      return d;
-    }
-    case 'int': {
-      if (!/^-?[0-9]+$/.test(raw)) throw new RowReject('NUMBER_INVALID', spec.name);
-      const n = Number(raw);
-      if (n < t.min || n > t.max) throw new RowReject('NUMBER_INVALID', spec.name);
-      return n;
-    }
+    case 'dept':
+      return (raw) => {
+        let d = raw.toUpperCase();
+        if (/^[0-9]$/.test(d)) d = `0${d}`;
+        if (!DEPT.test(d)) throw new RowReject('DEPT_INVALID', spec.name);
+        return d;
+      };
+    case 'int':
+      return (raw) => {
+        if (!/^-?[0-9]+$/.test(raw)) throw new RowReject('NUMBER_INVALID', spec.name);
+        const n = Number(raw);
+        if (n < t.min || n > t.max) throw new RowReject('NUMBER_INVALID', spec.name);
+        return n;
+      };
     case 'band': {
-      const s =
-        m.decimal_separator === ',' ? raw.replace(/\s/g, '').replace(',', '.') : raw.replace(/\s/g, '');
-      if (!/^[0-9]+(?:\.[0-9]+)?$/.test(s)) throw new RowReject('NUMBER_INVALID', spec.name);
-      return bandOf(Number(s), t.bands);
+      const comma = m.decimal_separator === ',';
+      return (raw) => {
+        const s = comma ? raw.replace(/\s/g, '').replace(',', '.') : raw.replace(/\s/g, '');
+        if (!/^[0-9]+(?:\.[0-9]+)?$/.test(s)) throw new RowReject('NUMBER_INVALID', spec.name);
+        return bandOf(Number(s), t.bands);
+      };
     }
   }
 }
 
+/** Minimised attribute values of one row, in `ATTRIBUTES[source]` order (null: empty). */
+export type AttributeValues = (string | number | null)[];
+
 /**
- * Minimise the attributes of one row. `get(field)` returns the raw value (translated through the
+ * The attribute minimiser of one mapping, built once: `minimise(get, out)` fills `out` with the row's
+ * minimised values in `ATTRIBUTES[source]` order. `get(field)` returns the raw value (translated through
+ * the mapping's `values` table) or null. Throws RowReject.
+ */
+export function attributeMinimiser(
+  source: Source,
+  m: Mapping,
+): (get: (field: string) => string | null, out: AttributeValues) => AttributeValues {
+  const specs = ATTRIBUTES[source];
+  const minimisers = specs.map((spec) => minimiserOf(spec, m));
+  // positions of the required attributes, in REQUIRED_ATTRIBUTES order (the order they are reported in)
+  const required = REQUIRED_ATTRIBUTES[source].map((f) => specs.findIndex((spec) => spec.name === f));
+  return (get, out) => {
+    out.length = specs.length;
+    for (let i = 0; i < specs.length; i++) {
+      const raw = get((specs[i] as AttributeSpec).name)?.trim() ?? '';
+      out[i] = raw === '' ? null : (minimisers[i] as Minimise)(raw);
+    }
+    // a value that cannot be read is reported before a missing required one
+    for (const r of required)
+      if (out[r] === null) throw new RowReject('REQUIRED_MISSING', specs[r]?.name ?? '');
+    return out;
+  };
+}
+
+/**
+ * Minimise the attributes of one row, by name. `get(field)` returns the raw value (translated through the
  * mapping's `values` table) or null. Throws RowReject.
  */
 export function minimiseAttributes(
@@ -86,13 +128,6 @@ export function minimiseAttributes(
   m: Mapping,
   get: (field: string) => string | null,
 ): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = {};
-  for (const spec of ATTRIBUTES[source]) {
-    const raw = get(spec.name)?.trim() ?? '';
-    out[spec.name] = raw === '' ? null : minimiseOne(spec, raw, m);
-  }
-  for (const f of REQUIRED_ATTRIBUTES[source]) {
-    if (out[f] === null) throw new RowReject('REQUIRED_MISSING', f);
-  }
-  return out;
+  const values = attributeMinimiser(source, m)(get, []);
+  return Object.fromEntries(ATTRIBUTES[source].map((spec, i) => [spec.name, values[i] ?? null]));
 }

@@ -217,11 +217,14 @@ export class ClkEncoder {
     return h.tokenPositions(token);
   }
 
-  /** The CLK: the Bloom filter of `input`, diffused when the parameters say so (§4.2). */
-  encode(input: ClkInput): Uint8Array {
+  /**
+   * The CLK: the Bloom filter of `input`, diffused when the parameters say so (§4.2) — written into `out`
+   * (`bits / 8` bytes) when given.
+   */
+  encode(input: ClkInput, out?: Uint8Array): Uint8Array {
     this.accumulate(input);
-    if (this.diffuser === null) return this.filterBytes();
-    return this.diffuser.diffuse(this.acc, new Uint8Array(this.diffuser.bits >>> 3));
+    if (this.diffuser === null) return this.filterBytes(out);
+    return this.diffuser.diffuse(this.acc, out ?? new Uint8Array(this.diffuser.bits >>> 3));
   }
 
   /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */
@@ -239,10 +242,10 @@ export class ClkEncoder {
     }
   }
 
-  private filterBytes(): Uint8Array {
+  private filterBytes(out?: Uint8Array): Uint8Array {
     const acc = this.acc;
     // bit p is bit (7 − p mod 8) of byte ⌊p/8⌋: words are written big-endian
-    const clk = new Uint8Array(this.params.l >>> 3);
+    const clk = out ?? new Uint8Array(this.params.l >>> 3);
     for (let i = 0; i < acc.length; i++) {
       const w = acc[i] ?? 0;
       clk[4 * i] = w >>> 24;

@@ -53,22 +53,49 @@ export function clkInput(id: Identity, extras: Readonly<Record<string, string>> 
   return input;
 }
 
+/**
+ * The encodings of one identity as bytes — what `EncodedIdentity` holds as text —, in buffers that the
+ * encoder reuses: valid until its next call.
+ */
+export interface EncodedBytes {
+  readonly nirClass: NirClass;
+  /** P1 of the NIR (32 bytes), null when the NIR is missing or invalid */
+  readonly nir: Uint8Array | null;
+  /** the secondary identity key (32 bytes), null when an element is missing */
+  readonly idkey: Uint8Array | null;
+  readonly clk: Uint8Array;
+}
+
 export class IdentityEncoder {
   private readonly pseudonymiser: Pseudonymiser;
   private readonly clkEncoder: ClkEncoder;
+  private readonly nirOut = new Uint8Array(32);
+  private readonly idkeyOut = new Uint8Array(32);
+  private readonly clkOut: Uint8Array;
   constructor(key: LinkageKey, clkParams: ClkParams = CLK_V3) {
     this.pseudonymiser = new Pseudonymiser(key);
     this.clkEncoder = new ClkEncoder(key, clkParams);
+    this.clkOut = new Uint8Array(this.clkEncoder.bits >>> 3);
   }
 
   /** @param extras the extra CLK fields' normalised values, by name (protocol v3 §4.1) */
   encode(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedIdentity {
-    const idkey = this.pseudonymiser.idkey(id);
+    const e = this.encodeBytes(id, extras);
+    return {
+      nirClass: e.nirClass,
+      nirPseudonym: e.nir === null ? null : toHex(e.nir),
+      idkey: e.idkey === null ? null : toHex(e.idkey),
+      clk: e.clk.slice(),
+    };
+  }
+
+  /** `encode` without text: the bytes, in the encoder's reused buffers (the producer's hot path). */
+  encodeBytes(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedBytes {
     return {
       nirClass: id.nir.class,
-      nirPseudonym: id.nir.nir === null ? null : toHex(this.pseudonymiser.nir(id.nir.nir)),
-      idkey: idkey === null ? null : toHex(idkey),
-      clk: this.clkEncoder.encode(clkInput(id, extras)),
+      nir: id.nir.nir === null ? null : this.pseudonymiser.nir(id.nir.nir, this.nirOut),
+      idkey: this.pseudonymiser.idkey(id, this.idkeyOut),
+      clk: this.clkEncoder.encode(clkInput(id, extras), this.clkOut),
     };
   }
 }

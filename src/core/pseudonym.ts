@@ -26,14 +26,14 @@ export class Pseudonymiser {
     this.idMac = keyedMac(subkey(key, 'idkey'));
   }
 
-  /** P1 of a normalised, key-checked NIR. */
-  nir(nir: string): Uint8Array {
+  /** P1 of a normalised, key-checked NIR (into `out` when given). */
+  nir(nir: string, out?: Uint8Array): Uint8Array {
     const m = this.msg.reset().lp(NIR_DOMAIN).lp(nir);
-    return this.nirMac(m.bytes, m.length);
+    return this.nirMac(m.bytes, m.length, out);
   }
 
-  /** The secondary identity key, or null when an element is missing. */
-  idkey(id: Identity): Uint8Array | null {
+  /** The secondary identity key (into `out` when given), or null when an element is missing. */
+  idkey(id: Identity, out?: Uint8Array): Uint8Array | null {
     const first = id.firstNames[0];
     const d = id.birthDate;
     if (id.birthName === '' || first === undefined || d === null || d.day === null || id.sex === null)
@@ -45,6 +45,6 @@ export class Pseudonymiser {
       .lp(compact(first))
       .lp(isoPartial(d))
       .lp(id.sex);
-    return this.idMac(m.bytes, m.length);
+    return this.idMac(m.bytes, m.length, out);
   }
 }

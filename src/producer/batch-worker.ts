@@ -2,7 +2,7 @@
  * The unit that processes batches and writes their output — one per worker thread (or one in the main
  * thread with `--workers 0`). Each writes its own part files (identity and event lines, record map), so
  * that no row crosses back to the main thread; only reject lines and coverage counts are returned. Lines
- * go straight into the writers' byte buffers, so none outlives its row as a string. Identity and event
+ * are written field by field into the writers' byte buffers (intermediate.ts): no string per line. Identity and event
  * lines are spread over rid buckets (by the top bits of their rid), so that the extract can be put in rid
  * order one bucket at a time, with memory bounded by a bucket rather than by the extract (bucket-sort.ts). A batch is handled synchronously, start to end.
  */
@@ -13,6 +13,7 @@ import { RID_BITS, RidPermutation } from '../core/rid.js';
 import { type Batch, processBatch } from './batch.js';
 import type { Coverage } from './coverage.js';
 import { LineWriter } from './files.js';
+import { writeEventLine, writeIdentityLine, writeMapLine } from './intermediate.js';
 import type { LineFormat } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
 
@@ -88,11 +89,13 @@ export class BatchWorker {
 
   handle(batch: Batch): BatchReply {
     const { fields, mapping, format } = this.setup;
-    return processBatch(this.processor, fields, mapping, format, batch, (rid, event, id, map) => {
-      const b = rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
-      this.events[b]?.line(event);
-      if (id !== null) this.identities[b]?.line(id);
-      if (map !== null) this.recordMap.line(map);
+    return processBatch(this.processor, fields, mapping, format, batch, (row) => {
+      const b = row.rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
+      writeEventLine(this.events[b] as LineWriter, row);
+      if (row.encoded !== null) {
+        writeIdentityLine(this.identities[b] as LineWriter, row);
+        writeMapLine(this.recordMap, row);
+      }
     });
   }
 

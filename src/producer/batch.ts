@@ -9,7 +9,7 @@ import { RowReject } from '../core/attributes.js';
 import { isExtraField, type Mapping } from '../core/mapping.js';
 import { type Coverage, countIdentity, countReject, emptyCoverage } from './coverage.js';
 import { decodeRowLine, FIELD_SEPARATOR, type LineFormat, MAX_LINE_BYTES, NotPlainCsv } from './row-lines.js';
-import { RAW_IDENTITY_FIELDS, type RowProcessor } from './row-processor.js';
+import { type ProcessedRow, RAW_IDENTITY_FIELDS, type RowProcessor } from './row-processor.js';
 
 const IDENTITY_KEY_FIELDS = new Set(['record_id', ...RAW_IDENTITY_FIELDS]);
 /** identity fields: they make the identity key (extra CLK fields are part of the identity) */
@@ -34,13 +34,11 @@ export interface BatchResult {
   readonly coverage: Coverage;
 }
 
-/** Receives each kept row's output lines (the identity and map lines only for a new identity). */
-export type RowSink = (
-  rid: number,
-  eventLine: string,
-  identityLine: string | null,
-  mapLine: string | null,
-) => void;
+/**
+ * Receives each kept row's output (`row.encoded` set for a new identity); the row is reused by the next
+ * call.
+ */
+export type RowSink = (row: ProcessedRow) => void;
 
 /**
  * The fields of one line, read on demand: the separators are located once per line and a field becomes a
@@ -187,8 +185,8 @@ export function processBatch(
     try {
       const p = processor.process(row.get, rowNo - 1, row.identityKey());
       coverage.kept++;
-      sink(p.rid, p.eventLine, p.identityLine, p.mapLine);
-      if (p.identity !== null) countIdentity(coverage, p.identity, p.hasIdkey);
+      if (p.identity !== null) countIdentity(coverage, p.identity, p.encoded?.idkey != null);
+      sink(p);
     } catch (e) {
       if (!(e instanceof RowReject)) throw e;
       countReject(coverage, e.reason);

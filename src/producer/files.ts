@@ -9,35 +9,132 @@ import { pipeline } from 'node:stream/promises';
  * buffers cost page faults on every allocation). Meant for worker threads and small files in the main
  * thread, where a short blocking write is harmless.
  */
+const LF = 0x0a;
+const HEX_DIGITS = new Uint8Array(Buffer.from('0123456789abcdef', 'latin1'));
+const B64 = new Uint8Array(
+  Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1'),
+);
+const PAD = 0x3d; // '='
+
 export class LineWriter {
+  /** the file's descriptor, or -1 when the bytes go to `drain` */
   private readonly fd: number;
+  private readonly drain: ((bytes: Uint8Array) => void) | null;
   private buf: Buffer;
   private used = 0;
-  constructor(path: string, bufferBytes = 1 << 20) {
-    this.fd = openSync(path, 'wx', 0o600);
+  /**
+   * @param to the file to create (refused if it exists; mode 0600), or a function that receives each
+   *   flushed chunk (tests, documentation)
+   */
+  constructor(to: string | ((bytes: Uint8Array) => void), bufferBytes = 1 << 20) {
+    this.fd = typeof to === 'string' ? openSync(to, 'wx', 0o600) : -1;
+    this.drain = typeof to === 'string' ? null : to;
     this.buf = Buffer.allocUnsafeSlow(bufferBytes);
   }
 
   /** Appends one line (a line feed is added). */
   line(s: string): void {
-    const room = 3 * s.length + 1; // UTF-8 needs at most 3 bytes per UTF-16 unit
-    if (this.used + room > this.buf.length) {
-      this.flush();
-      if (room > this.buf.length) this.buf = Buffer.allocUnsafeSlow(room);
+    this.text(s);
+    this.byte(LF);
+  }
+
+  /*
+   * Field writers: a line written piece by piece, straight into the buffer (no string per line). Each
+   * makes its own room; a flush in the middle of a line is harmless, the file being one byte stream.
+   */
+
+  /** Appends a string as UTF-8. */
+  text(s: string): void {
+    this.room(3 * s.length); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        // not ASCII: the rest through the encoder
+        this.used = at + buf.write(s.slice(i), at, 'utf8');
+        return;
+      }
+      buf[at++] = c;
     }
-    this.used += this.buf.write(s, this.used, 'utf8');
-    this.buf[this.used++] = 0x0a;
+    this.used = at;
+  }
+
+  /** Appends one byte (a separator, a line feed). */
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.used++] = b;
+  }
+
+  /** Appends a non-negative integer below 2^53 in decimal. */
+  int(n: number): void {
+    this.room(16);
+    const buf = this.buf;
+    if (n < 10) {
+      buf[this.used++] = 48 + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let at = this.used + digits;
+    this.used = at;
+    for (let x = n; at > this.used - digits; x = Math.floor(x / 10)) buf[--at] = 48 + (x % 10);
+  }
+
+  /** Appends bytes [0, n) of `b` as lower-case hex. */
+  hex(b: Uint8Array, n = b.length): void {
+    this.room(2 * n);
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < n; i++) {
+      const x = b[i] as number;
+      buf[at++] = HEX_DIGITS[x >>> 4] as number;
+      buf[at++] = HEX_DIGITS[x & 15] as number;
+    }
+    this.used = at;
+  }
+
+  /** Appends `b` in base64 (RFC 4648 §4, with padding). */
+  base64(b: Uint8Array): void {
+    this.room(4 * Math.ceil(b.length / 3));
+    const buf = this.buf;
+    let at = this.used;
+    const n = b.length;
+    let i = 0;
+    for (; i + 2 < n; i += 3) {
+      const x = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
+      buf[at++] = B64[x >>> 18] as number;
+      buf[at++] = B64[(x >>> 12) & 63] as number;
+      buf[at++] = B64[(x >>> 6) & 63] as number;
+      buf[at++] = B64[x & 63] as number;
+    }
+    if (i < n) {
+      const two = i + 1 < n;
+      const x = ((b[i] as number) << 16) | (two ? (b[i + 1] as number) << 8 : 0);
+      buf[at++] = B64[x >>> 18] as number;
+      buf[at++] = B64[(x >>> 12) & 63] as number;
+      buf[at++] = two ? (B64[(x >>> 6) & 63] as number) : PAD;
+      buf[at++] = PAD;
+    }
+    this.used = at;
+  }
+
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    this.flush();
+    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafeSlow(bytes);
   }
 
   /** Writes the buffered lines to the file. */
   flush(): void {
-    for (let off = 0; off < this.used; ) off += writeSync(this.fd, this.buf, off, this.used - off);
+    if (this.drain !== null) this.drain(this.buf.subarray(0, this.used));
+    else for (let off = 0; off < this.used; ) off += writeSync(this.fd, this.buf, off, this.used - off);
     this.used = 0;
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
   }
 }
 

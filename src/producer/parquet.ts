@@ -13,7 +13,7 @@ import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { sqlString } from '../extract/sql.js';
 import type { BucketKind } from './batch-worker.js';
 import { sortedBucketFile } from './bucket-sort.js';
-import { eventIntermediate, IDENTITY_INTERMEDIATE } from './row-processor.js';
+import { eventIntermediate, IDENTITY_INTERMEDIATE } from './intermediate.js';
 
 const PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1';
 

@@ -1,14 +1,13 @@
 /**
- * Turns one input row (text values by canonical field) into what the extract is built from: an
- * identity line (encodings) when the row's identity is new, an event line (rid + minimised attributes)
- * always, or a coded reject. Identities are deduplicated on (record id, raw identity values) within a
+ * Turns one input row (text values by canonical field) into what the extract is built from: its rid and
+ * minimised attributes (an event) always, the identity's encodings when the row's identity is new
+ * (intermediate.ts writes both out), or a coded reject. Identities are deduplicated on (record id, raw identity values) within a
  * bounded window, so a person's monthly or per-contract rows are normalised and encoded once; an identity
  * seen again after the window gets a second identity row with identical encodings, which the hub folds.
  */
-import { minimiseAttributes, RowReject } from '../core/attributes.js';
-import { toBase64 } from '../core/bytes.js';
-import { IdentityEncoder } from '../core/encoder.js';
-import { ATTRIBUTES, IDENTITY_FIELDS, type Source } from '../core/fields.js';
+import { type AttributeValues, attributeMinimiser, RowReject } from '../core/attributes.js';
+import { type EncodedBytes, IdentityEncoder } from '../core/encoder.js';
+import { IDENTITY_FIELDS } from '../core/fields.js';
 import { type Identity, normaliseIdentity, type RawIdentity } from '../core/identity.js';
 import type { LinkageKey } from '../core/keys.js';
 import { dateFormatOf, extraFieldNames, type Mapping } from '../core/mapping.js';
@@ -16,31 +15,22 @@ import { clkParamsWithExtras, EXTRA_FIELD_PREFIX } from '../core/params.js';
 import type { RidPermutation } from '../core/rid.js';
 import { normaliseExtra } from '../core/text.js';
 
+/**
+ * What one kept row gives (intermediate.ts writes it out). The object, its attribute array and the
+ * encodings' buffers are reused by the processor's next call.
+ */
 export interface ProcessedRow {
-  readonly rid: number;
+  rid: number;
+  /** 0-based input row */
+  rowIndex: number;
   /** set when this row introduced a new identity */
-  readonly identity: Identity | null;
-  readonly identityLine: string | null;
-  readonly hasIdkey: boolean;
-  readonly eventLine: string;
-  /** `rid,"record_id"` for the local record map, with the identity line */
-  readonly mapLine: string | null;
-}
-
-/** Columns of the intermediate identity file, in order (all text). */
-export const IDENTITY_INTERMEDIATE = [
-  'rid',
-  'nir_class',
-  'nir_p1',
-  'idkey',
-  'clk',
-  'birth_year',
-  'sex',
-] as const;
-
-/** Columns of the intermediate event file, in order (`row`: the 0-based input row, to order events). */
-export function eventIntermediate(source: Source): string[] {
-  return ['rid', 'row', ...ATTRIBUTES[source].map((a) => a.name)];
+  identity: Identity | null;
+  /** the new identity's encodings, with `identity` */
+  encoded: EncodedBytes | null;
+  /** the producer's record id (for the local record map) */
+  recordId: string;
+  /** minimised attribute values, in `ATTRIBUTES[source]` order */
+  readonly attributes: AttributeValues;
 }
 
 /** Identity fields read from a row (everything but the record id). */
@@ -48,24 +38,32 @@ export const RAW_IDENTITY_FIELDS = IDENTITY_FIELDS.filter((f) => f !== 'record_i
 
 const DEDUP_WINDOW = 10_000;
 
-const csvQuote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-
 export class RowProcessor {
   private readonly encoder: IdentityEncoder;
   private readonly birthDateFormat;
+  private readonly minimise;
   private readonly seen = new Map<string, number>();
   /** the last identity seen: a person's rows usually follow one another, and this skips the map */
   private lastKey: string | null = null;
   private lastRid = 0;
   private readonly extras: readonly string[];
+  private readonly row: ProcessedRow = {
+    rid: 0,
+    rowIndex: 0,
+    identity: null,
+    encoded: null,
+    recordId: '',
+    attributes: [],
+  };
   constructor(
     key: LinkageKey,
-    private readonly mapping: Mapping,
+    mapping: Mapping,
     private readonly rids: RidPermutation,
   ) {
     this.extras = extraFieldNames(mapping);
     this.encoder = new IdentityEncoder(key, clkParamsWithExtras(this.extras));
     this.birthDateFormat = dateFormatOf(mapping, 'birth_date');
+    this.minimise = attributeMinimiser(mapping.source, mapping);
   }
 
   /**
@@ -73,16 +71,16 @@ export class RowProcessor {
    * @param rowIndex 0-based index of the row in the input (unique per run)
    * @param identityKey the row's raw identity values (record id included) as one string: rows with equal
    *   keys share an identity
+   * @returns the row's output, valid until the next call; throws RowReject
    */
   process(get: (field: string) => string | null, rowIndex: number, identityKey: string): ProcessedRow {
     const recordId = get('record_id')?.trim() ?? `row-${rowIndex + 1}`;
     if (recordId === '') throw new RowReject('REQUIRED_MISSING', 'record_id');
-    const attrs = minimiseAttributes(this.mapping.source, this.mapping, get);
+    const out = this.row;
+    this.minimise(get, out.attributes);
     let rid = identityKey === this.lastKey ? this.lastRid : this.seen.get(identityKey);
     let identity: Identity | null = null;
-    let identityLine: string | null = null;
-    let mapLine: string | null = null;
-    let hasIdkey = false;
+    let encoded: EncodedBytes | null = null;
     if (rid === undefined) {
       const raw: Record<string, string | null> = {};
       for (const f of RAW_IDENTITY_FIELDS) raw[f] = get(f);
@@ -96,24 +94,22 @@ export class RowProcessor {
         throw new RowReject('IDENTITY_EMPTY', 'identity');
       }
       rid = this.rids.rid(rowIndex);
-      const extras: Record<string, string> = Object.create(null);
-      for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
-      const enc = this.encoder.encode(identity, extras);
-      hasIdkey = enc.idkey !== null;
-      identityLine =
-        `${rid},${enc.nirClass},${enc.nirPseudonym ?? ''},${enc.idkey ?? ''},${toBase64(enc.clk)},` +
-        `${identity.birthDate?.year ?? ''},${identity.sex ?? ''}`;
-      mapLine = `${rid},${csvQuote(recordId)}`;
+      let extras: Record<string, string> | undefined;
+      if (this.extras.length > 0) {
+        extras = Object.create(null) as Record<string, string>;
+        for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
+      }
+      encoded = this.encoder.encodeBytes(identity, extras);
       if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
       this.seen.set(identityKey, rid);
     }
     this.lastKey = identityKey;
     this.lastRid = rid;
-    let eventLine = `${rid},${rowIndex}`;
-    for (const a of ATTRIBUTES[this.mapping.source]) {
-      const v = attrs[a.name];
-      eventLine += `,${v == null ? '' : v}`;
-    }
-    return { rid, identity, identityLine, hasIdkey, eventLine, mapLine };
+    out.rid = rid;
+    out.rowIndex = rowIndex;
+    out.identity = identity;
+    out.encoded = encoded;
+    out.recordId = recordId;
+    return out;
   }
 }
