@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fromHex } from './bytes.js';
 import { bigrams, ClkEncoder, dice, popcount } from './clk.js';
 import { clkInput, IdentityEncoder } from './encoder.js';
+import { hmacSha256Reference } from './hmac-sha256.js';
 import { normaliseIdentity } from './identity.js';
-import { linkageKey } from './keys.js';
+import { linkageKey, subkey } from './keys.js';
 import { CLK_V1 } from './params.js';
 
 const key = linkageKey(fromHex('11'.repeat(32)));
@@ -23,6 +24,21 @@ describe('CLK encoding', () => {
   it('cuts padded bigrams without a pad shared by every name', () => {
     expect(bigrams('ANNA', '_')).toEqual(['_A', 'AN', 'NN', 'NA', 'A_']);
     expect(bigrams('', '_')).toEqual([]);
+  });
+
+  it('derives token positions from HMAC(K_clk/f, u32be(j) ‖ UTF-8(token)), ASCII or not, short or long', () => {
+    const k = subkey(key, 'clk/birth_place');
+    for (const token of ['75056', 'ÉCOLE-ÎLE', 'X'.repeat(60), 'Ä'.repeat(30)]) {
+      const expected: number[] = [];
+      for (let j = 0; expected.length < 40; j++) {
+        const msg = new Uint8Array([0, 0, 0, j, ...new TextEncoder().encode(token)]);
+        const d = hmacSha256Reference(k, msg);
+        for (let w = 0; w < 16 && expected.length < 40; w++)
+          expected.push((((d[2 * w] ?? 0) << 8) | (d[2 * w + 1] ?? 0)) & 1023);
+      }
+      const fieldK = CLK_V1.fields.find((f) => f.name === 'birth_place')?.k ?? 0;
+      expect([...enc.tokenPositions('birth_place', token)]).toEqual(expected.slice(0, fieldK));
+    }
   });
 
   it('sets exactly the union of the token positions (bit p = bit 7 − p mod 8 of byte p/8)', () => {

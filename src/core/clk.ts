@@ -89,27 +89,31 @@ class FieldHasher {
   private positionsInto(token: string, out: Uint16Array | null, acc: Uint32Array | null): void {
     const { k } = this.field;
     const mask = this.params.l - 1;
-    // message u32be(j) ‖ UTF-8(token) in a reused buffer (tokens are short: names, codes, composites)
-    if (this.msg.length < 4 + 3 * token.length) this.msg = new Uint8Array(4 + 3 * token.length);
-    const msg = this.msg;
-    const len = 4 + encoder.encodeInto(token, msg.subarray(4)).written;
     let d: Int32Array = new Int32Array(0);
     for (let i = 0; i < k; i++) {
       const w = i & 15;
-      if (w === 0) {
-        const j = i >>> 4;
-        msg[0] = j >>> 24;
-        msg[1] = j >>> 16;
-        msg[2] = j >>> 8;
-        msg[3] = j;
-        d = this.mac.macWords(msg, len);
-      }
+      if (w === 0) d = this.blockDigest(i >>> 4, token);
       // position w is the w-th big-endian 16-bit word of the digest: the high or low half of word w / 2
       const word = d[w >>> 1] as number;
       const p = ((w & 1) === 0 ? word >>> 16 : word) & mask;
       if (out !== null) out[i] = p;
       else if (acc !== null) acc[p >>> 5] = (acc[p >>> 5] as number) | (0x80000000 >>> (p & 31));
     }
+  }
+
+  /** HMAC-SHA-256(K_clk/f, u32be(j) ‖ UTF-8(token)) as 8 words (the hasher's scratch state). */
+  private blockDigest(j: number, token: string): Int32Array {
+    const direct = this.mac.macPrefixedAscii(j, token);
+    if (direct !== null) return direct;
+    // a non-ASCII or long token: the message in a reused buffer
+    if (this.msg.length < 4 + 3 * token.length) this.msg = new Uint8Array(4 + 3 * token.length);
+    const msg = this.msg;
+    const len = 4 + encoder.encodeInto(token, msg.subarray(4)).written;
+    msg[0] = j >>> 24;
+    msg[1] = j >>> 16;
+    msg[2] = j >>> 8;
+    msg[3] = j;
+    return this.mac.macWords(msg, len);
   }
 
   /** The slot of a numeric token in `numericPositions`, or -1 when the value is not numeric or too long. */

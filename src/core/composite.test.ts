@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compositeParts, compositeTokens } from './composite.js';
 import { normaliseIdentity } from './identity.js';
@@ -69,5 +70,42 @@ describe('composite fields', () => {
   it('set nothing for a field whose inputs are missing', () => {
     expect(all(compositeTokens(id({ birth_date: '', first_names: '' })))).toEqual([]);
     expect(all(compositeTokens(id({ birth_date: '' })))).toEqual(['names_sex:D153|J500|1']);
+  });
+});
+
+describe('compositeTokens', () => {
+  it('joins the parts of compositeParts, without repeats, for any identity', () => {
+    const fromParts = (x: ReturnType<typeof id>) =>
+      Object.fromEntries(
+        Object.entries(compositeParts(x)).map(([f, list]) => [
+          f,
+          [...new Set(list.map((parts) => parts.join('|')))],
+        ]),
+      );
+    const name = fc.constantFrom('', 'Dupont', 'Dupond', 'Martin', 'Le Gall', 'Legall', "N'Diaye", 'Ö');
+    fc.assert(
+      fc.property(
+        fc.record({
+          birth_name: name,
+          usage_name: name,
+          first_names: fc.constantFrom('', 'Jean', 'Marie Anne', 'Zoé'),
+          birth_date: fc.constantFrom(
+            '',
+            '1985-07-12',
+            '1985-12-07',
+            '1985-07-07',
+            '1985-07-XX',
+            '1985-XX-XX',
+          ),
+          sex: fc.constantFrom('', '1', '2'),
+          birth_place: fc.constantFrom('', '75056', '2A004', '99350'),
+        }),
+        (o) => {
+          const x = id(o);
+          expect(compositeTokens(x)).toEqual(fromParts(x));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -43,16 +43,37 @@ export function compositeParts(id: Identity): Record<string, string[][]> {
 /**
  * The tokens of each composite field: its parts joined by `|` (e.g. `D153|1985` for name_year), without
  * repeats (two surnames with the same sound give one token). A field the identity lacks sets no bit.
+ * The same tokens as joining `compositeParts` (composite.test.ts checks it), built without the lists:
+ * this runs once per identity in the producer's encoder.
  */
 export function compositeTokens(id: Identity): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [field, list] of Object.entries(compositeParts(id))) {
-    const tokens: string[] = [];
-    for (const parts of list) {
-      const t = parts.join('|');
-      if (!tokens.includes(t)) tokens.push(t);
-    }
-    out[field] = tokens;
+  const birth = compact(id.birthName);
+  const usage = compact(id.usageName);
+  // the Soundex codes of the distinct compact surnames, birth name first; '' when absent or a repeat
+  const s1 = birth === '' ? '' : soundex(birth);
+  let s2 = usage === '' || usage === birth ? '' : soundex(usage);
+  const first = id.firstNames[0];
+  const fn = first === undefined ? '' : soundex(compact(first));
+  const d = id.birthDate;
+  const year = d === null ? '' : String(d.year);
+  let dm = '';
+  if (d !== null && d.month !== null && d.day !== null) {
+    const a = Math.min(d.day, d.month);
+    const b = Math.max(d.day, d.month);
+    dm = `${a < 10 ? '0' : ''}${a}${b < 10 ? '0' : ''}${b}`;
   }
-  return out;
+  if (s2 === s1) s2 = ''; // two surnames with the same sound: one token
+  const nameYear: string[] = [];
+  const namesSex: string[] = [];
+  for (const s of s1 === '' ? [s2] : [s1, s2]) {
+    if (s === '') continue;
+    if (year !== '') nameYear.push(`${s}|${year}`);
+    if (fn !== '' && id.sex !== null) namesSex.push(`${s}|${fn}|${id.sex}`);
+  }
+  return {
+    name_year: nameYear,
+    firstname_dob: fn !== '' && dm !== '' ? [`${fn}|${year}|${dm}`] : [],
+    names_sex: namesSex,
+    dob_place: dm !== '' && id.birthPlace !== null ? [`${year}|${dm}|${id.birthPlace.code}`] : [],
+  };
 }

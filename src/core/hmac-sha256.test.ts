@@ -38,4 +38,26 @@ describe('HMAC-SHA-256 kernel', () => {
     expect(toHex(h.macInto(buf, 10, new Uint8Array(32)))).toBe(a);
     expect(a).toBe(toHex(hmacSha256Reference(fromHex('00'.repeat(32)), buf.subarray(0, 10))));
   });
+
+  it('computes the MAC of u32be(prefix) ‖ ASCII text straight from the string, or declines', () => {
+    const k = fromHex('11'.repeat(32));
+    const h = new HmacSha256(k);
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.string({ maxLength: 60 }), (prefix, text) => {
+        const words = h.macPrefixedAscii(prefix, text);
+        const ascii = [...text].every((c) => c.charCodeAt(0) < 0x80);
+        if (!ascii || text.length > 51) {
+          expect(words).toBeNull();
+          return;
+        }
+        const msg = new Uint8Array(4 + text.length);
+        new DataView(msg.buffer).setUint32(0, prefix);
+        msg.set(new TextEncoder().encode(text), 4);
+        const hex = Array.from(words ?? [], (x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
+        expect(hex).toBe(toHex(hmacSha256Reference(k, msg)));
+      }),
+      { numRuns: 500 },
+    );
+    expect(h.macPrefixedAscii(0, 'É')).toBeNull();
+  });
 });

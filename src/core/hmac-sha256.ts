@@ -108,13 +108,42 @@ export class HmacSha256 {
       loadTail(msg, 0, 0, false, bits);
       compress(st, W, st);
     }
-    // outer hash: one block = inner digest (32 bytes), 0x80, zeros, length 64 + 32 bytes
+    return this.outerHash(st);
+  }
+
+  /** The outer hash of an inner digest held in `st`, written back into `st`. */
+  private outerHash(st: Int32Array): Int32Array {
+    // one block: the inner digest (32 bytes), 0x80, zeros, the length 64 + 32 bytes
     for (let i = 0; i < 8; i++) W[i] = st[i] as number;
     W[8] = 0x80000000 | 0;
     for (let i = 9; i < 15; i++) W[i] = 0;
     W[15] = (64 + 32) * 8;
     compress(this.outer, W, st);
     return st;
+  }
+
+  /**
+   * `macWords` of the message u32be(prefix) ‖ ASCII(text), loaded straight from the string's character
+   * codes; null — nothing computed — when `text` is not ASCII or too long for one block (over 51
+   * characters): the caller then encodes the message itself. For the CLK's token positions (clk.ts).
+   */
+  macPrefixedAscii(prefix: number, text: string): Int32Array | null {
+    const n = text.length;
+    if (n > 51) return null;
+    for (let i = 1; i < 16; i++) W[i] = 0;
+    W[0] = prefix | 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return null;
+      const b = 4 + i;
+      W[b >>> 2] = (W[b >>> 2] as number) | (c << (24 - 8 * (b & 3)));
+    }
+    const end = 4 + n;
+    W[end >>> 2] = (W[end >>> 2] as number) | (0x80 << (24 - 8 * (end & 3)));
+    W[15] = (64 + end) * 8;
+    const st = this.state;
+    compress(this.inner, W, st);
+    return this.outerHash(st);
   }
 
   /** MAC of msg[0..len) written into out (32 bytes). */
