@@ -30,7 +30,8 @@ import {
   linkageKey,
 } from '../src/core/keys.js';
 import { SIGNATURE_CONTEXT } from '../src/core/manifest.js';
-import { DATE_FORMATS, Mapping } from '../src/core/mapping.js';
+import { Mapping } from '../src/core/mapping.js';
+import { DATE_FORMATS } from '../src/core/mapping-read.js';
 import { NIR_CLASS_RULES, NIR_CLASSES, withControlKey } from '../src/core/nir.js';
 import {
   CLK_V3,

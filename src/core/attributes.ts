@@ -6,7 +6,8 @@
  */
 import { parseDate, toMonth } from './dates.js';
 import { ATTRIBUTES, type AttributeSpec, REQUIRED_ATTRIBUTES, type Source } from './fields.js';
-import { dateFormatOf, type Mapping } from './mapping.js';
+import type { Mapping } from './mapping.js';
+import { dateFormatOf } from './mapping-read.js';
 
 /** Row-level reject reasons (the `reason` column of rejects.csv). */
 export const REJECT_REASONS = {

@@ -4,7 +4,7 @@
  * written `00` or `99` is unknown; a day without a month is dropped (unknown). Event dates are minimised
  * to the month (`YYYY-MM`). Pure.
  */
-import type { DateFormat } from './mapping.js';
+import type { DateFormat } from './mapping-read.js';
 
 export interface PartialDate {
   readonly year: number;

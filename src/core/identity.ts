@@ -6,7 +6,7 @@
  */
 import { type BirthPlace, normaliseBirthPlace } from './birth-place.js';
 import { isoPartial, type PartialDate, parseDate } from './dates.js';
-import type { DateFormat } from './mapping.js';
+import type { DateFormat } from './mapping-read.js';
 import { normaliseFirstNames, normaliseSurnames } from './names.js';
 import { type NirResult, normaliseNir } from './nir.js';
 import { normaliseSex, type Sex } from './sex.js';

@@ -1,22 +1,14 @@
 /**
  * Mapping files: which column of a producer's file holds which canonical field, in which format, and how
  * the producer's codes translate to canonical codes (protocol v3 §6). Validated with zod; a mapping that
- * names an unknown canonical field is refused, so a typo cannot silently drop a column.
+ * names an unknown canonical field is refused, so a typo cannot silently drop a column. What reads a
+ * validated mapping is in mapping-read.ts.
  */
 import { z } from 'zod';
 import { ATTRIBUTES, IDENTITY_FIELDS, SOURCES } from './fields.js';
-import { EXTRA_FIELD_PREFIX, EXTRA_NAME } from './params.js';
+import { DATE_FORMATS, isExtraField } from './mapping-read.js';
 
-export const DATE_FORMATS = [
-  'YYYY-MM-DD',
-  'DD/MM/YYYY',
-  'YYYYMMDD',
-  'DD-MM-YYYY',
-  'YYYY-MM',
-  'MM/YYYY',
-] as const;
 export const DateFormat = z.enum(DATE_FORMATS);
-export type DateFormat = z.infer<typeof DateFormat>;
 
 export const Mapping = z
   .object({
@@ -54,20 +46,3 @@ export const Mapping = z
     }
   });
 export type Mapping = z.infer<typeof Mapping>;
-
-/** `extra/<name>`: an extra CLK field (protocol v3 §4.1). */
-export function isExtraField(field: string): boolean {
-  return field.startsWith(EXTRA_FIELD_PREFIX) && EXTRA_NAME.test(field.slice(EXTRA_FIELD_PREFIX.length));
-}
-
-/** The extra CLK fields a mapping declares, by name, in their order in the file. */
-export function extraFieldNames(m: Mapping): string[] {
-  return Object.keys(m.columns)
-    .filter(isExtraField)
-    .map((f) => f.slice(EXTRA_FIELD_PREFIX.length));
-}
-
-/** The date format for a canonical field, falling back to `default` then ISO. */
-export function dateFormatOf(m: Mapping, field: string): DateFormat {
-  return m.date_formats[field] ?? m.date_formats.default ?? 'YYYY-MM-DD';
-}

@@ -6,7 +6,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { RowReject } from '../core/attributes.js';
-import { isExtraField, type Mapping } from '../core/mapping.js';
+import type { Mapping } from '../core/mapping.js';
+import { isExtraField } from '../core/mapping-read.js';
 import { type Coverage, countIdentity, countReject, emptyCoverage } from './coverage.js';
 import { decodeRowLine, FIELD_SEPARATOR, type LineFormat, MAX_LINE_BYTES, NotPlainCsv } from './row-lines.js';
 import { type ProcessedRow, RAW_IDENTITY_FIELDS, type RowProcessor } from './row-processor.js';

@@ -7,7 +7,7 @@
  * the two cannot drift apart.
  */
 import type { Source } from '../core/fields.js';
-import type { DateFormat } from '../core/mapping.js';
+import type { DateFormat } from '../core/mapping-read.js';
 import { PAD2 } from './calendar.js';
 import type { Contract } from './contracts.js';
 import type { EmittedIdentity } from './errors-model.js';
