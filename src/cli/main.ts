@@ -1,19 +1,11 @@
 #!/usr/bin/env node
-/** The `ldh-link` command line: one sub-command per file under commands/. */
+/**
+ * The `ldh-link` command line: one sub-command per file under commands/. Each is imported only when
+ * it is named (or when --help lists it), so a producer's command does not load the hub or DuckDB first.
+ */
 import { defineCommand, runCommand, showUsage } from 'citty';
 import { ERROR_CODES } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { adminCommand } from './commands/admin.js';
-import { auditCommand } from './commands/audit.js';
-import { inspectCommand } from './commands/inspect.js';
-import { keygenCommand } from './commands/keygen.js';
-import { linkCommand } from './commands/link.js';
-import { pseudonymiseCommand } from './commands/pseudonymise.js';
-import { queryCommand } from './commands/query.js';
-import { serveCommand } from './commands/serve.js';
-import { synthCommand } from './commands/synth.js';
-import { uploadCommand } from './commands/upload.js';
-import { verifyCommand } from './commands/verify.js';
 import { reportError } from './guard.js';
 
 const main = defineCommand({
@@ -23,22 +15,22 @@ const main = defineCommand({
     description: 'Privacy-preserving record linkage for the Labor Data Hub',
   },
   subCommands: {
-    keygen: keygenCommand,
-    pseudonymise: pseudonymiseCommand,
-    verify: verifyCommand,
-    inspect: inspectCommand,
-    upload: uploadCommand,
-    synth: synthCommand,
-    serve: serveCommand,
-    admin: adminCommand,
-    link: linkCommand,
-    query: queryCommand,
-    audit: auditCommand,
+    keygen: () => import('./commands/keygen.js').then((m) => m.keygenCommand),
+    pseudonymise: () => import('./commands/pseudonymise.js').then((m) => m.pseudonymiseCommand),
+    verify: () => import('./commands/verify.js').then((m) => m.verifyCommand),
+    inspect: () => import('./commands/inspect.js').then((m) => m.inspectCommand),
+    upload: () => import('./commands/upload.js').then((m) => m.uploadCommand),
+    synth: () => import('./commands/synth.js').then((m) => m.synthCommand),
+    serve: () => import('./commands/serve.js').then((m) => m.serveCommand),
+    admin: () => import('./commands/admin.js').then((m) => m.adminCommand),
+    link: () => import('./commands/link.js').then((m) => m.linkCommand),
+    query: () => import('./commands/query.js').then((m) => m.queryCommand),
+    audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
   },
 });
 
 async function resolve(rawArgs: string[]) {
-  // the deepest sub-command named by the arguments, for --help
+  // the deepest sub-command named by the arguments, for --help; entries may be lazy (citty's Resolvable)
   // biome-ignore lint/suspicious/noExplicitAny: citty's sub-command map is untyped
   let cmd: any = main;
   // biome-ignore lint/suspicious/noExplicitAny: as above
@@ -47,7 +39,8 @@ async function resolve(rawArgs: string[]) {
     const subs = cmd.subCommands as Record<string, unknown> | undefined;
     if (!subs || !(a in subs)) break;
     parent = cmd;
-    cmd = subs[a];
+    const sub = subs[a];
+    cmd = await (typeof sub === 'function' ? sub() : sub);
   }
   return [cmd, parent] as const;
 }

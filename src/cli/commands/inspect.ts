@@ -1,6 +1,8 @@
-/** `ldh-link inspect DIR` — statistics about an extract that are safe to share. */
+/**
+ * `ldh-link inspect DIR` — statistics about an extract that are safe to share. The reader (DuckDB) is
+ * imported in `run`, so --help answers at once.
+ */
 import { defineCommand } from 'citty';
-import { inspectExtract } from '../../producer/inspect.js';
 import { guarded } from '../guard.js';
 
 export const inspectCommand = defineCommand({
@@ -10,6 +12,7 @@ export const inspectCommand = defineCommand({
     json: { type: 'boolean', default: false, description: 'print JSON' },
   },
   run: guarded(async (a: { dir: string; json: boolean }) => {
+    const { inspectExtract } = await import('../../producer/inspect.js');
     const r = await inspectExtract(a.dir);
     if (a.json) {
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

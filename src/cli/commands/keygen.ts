@@ -1,10 +1,11 @@
-/** `ldh-link keygen linkage|producer` — key creation for the key holder and for each producer. */
+/**
+ * `ldh-link keygen linkage|producer` — key creation for the key holder and for each producer. The key
+ * file code (Zod, the curves) is imported in `run`, so --help answers at once.
+ */
 import { mkdir } from 'node:fs/promises';
 import { defineCommand } from 'citty';
 import { LdhError } from '../../core/errors.js';
 import { SOURCES, type Source } from '../../core/fields.js';
-import { keyFingerprint } from '../../core/keys.js';
-import { createLinkageKeyFile, createSigningKeyFiles } from '../../shared/key-files.js';
 import { guarded } from '../guard.js';
 
 const linkage = defineCommand({
@@ -14,6 +15,8 @@ const linkage = defineCommand({
   },
   args: { out: { type: 'string', required: true, description: 'file to create (must not exist)' } },
   run: guarded(async (args: { out: string }) => {
+    const { createLinkageKeyFile } = await import('../../shared/key-files.js');
+    const { keyFingerprint } = await import('../../core/keys.js');
     const key = await createLinkageKeyFile(args.out);
     process.stdout.write(
       `linkage key written to ${args.out} (mode 0600)\nfingerprint ${keyFingerprint(key)}\n`,
@@ -35,6 +38,7 @@ const producer = defineCommand({
     if (!SOURCES.includes(args.producer as Source))
       throw new LdhError('USAGE', `--producer must be one of ${SOURCES.join(', ')}`);
     await mkdir(args.out, { recursive: true });
+    const { createSigningKeyFiles } = await import('../../shared/key-files.js');
     const r = await createSigningKeyFiles(args.producer as Source, args.out);
     process.stdout.write(
       `signing key ${r.secretPath} (mode 0600)\npublic key  ${r.publicPath}\nkey id ${r.keyId}\n`,

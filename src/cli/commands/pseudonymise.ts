@@ -1,9 +1,11 @@
-/** `ldh-link pseudonymise` — the producer's main job (protocol v3). */
+/**
+ * `ldh-link pseudonymise` — the producer's main job (protocol v3). The producer pipeline (DuckDB) and
+ * the progress bar are imported in `run`, after the arguments are checked, so --help and usage errors
+ * stay fast.
+ */
 import { defineCommand } from 'citty';
-import { SingleBar } from 'cli-progress';
 import { LdhError } from '../../core/errors.js';
 import { SOURCES, type Source } from '../../core/fields.js';
-import { pseudonymise } from '../../producer/pseudonymise.js';
 import { formatSummary } from '../../producer/summary.js';
 import { guarded } from '../guard.js';
 
@@ -71,8 +73,9 @@ export const pseudonymiseCommand = defineCommand({
       throw new LdhError('USAGE', '--workers must be an integer from 0 to 64');
     }
     const tty = a.progress && process.stderr.isTTY === true;
+    const { pseudonymise } = await import('../../producer/pseudonymise.js');
     const bar = tty
-      ? new SingleBar({
+      ? new (await import('cli-progress')).SingleBar({
           format: 'pseudonymise [{bar}] {percentage}% | {value}/{total} rows | {eta}s left',
           stream: process.stderr,
         })

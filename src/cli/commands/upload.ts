@@ -1,8 +1,9 @@
-/** `ldh-link upload DIR --hub URL --token-file FILE` — send an extract to the hub. */
+/**
+ * `ldh-link upload DIR --hub URL --token-file FILE` — send an extract to the hub. The client and the
+ * progress bar are imported in `run`, so --help and usage errors answer at once.
+ */
 import { defineCommand } from 'citty';
-import { SingleBar } from 'cli-progress';
 import { LdhError } from '../../core/errors.js';
-import { readTokenFile, upload } from '../../producer/upload.js';
 import { guarded } from '../guard.js';
 
 export const uploadCommand = defineCommand({
@@ -40,10 +41,11 @@ export const uploadCommand = defineCommand({
       const retries = Number(a.retries);
       if (!Number.isInteger(retries) || retries < 0 || retries > 20)
         throw new LdhError('USAGE', '--retries must be 0–20');
+      const { readTokenFile, upload } = await import('../../producer/upload.js');
       const token = await readTokenFile(a['token-file']);
       const bar =
         a.progress && process.stderr.isTTY
-          ? new SingleBar({
+          ? new (await import('cli-progress')).SingleBar({
               format: 'upload [{bar}] {percentage}% | {value}/{total} MB',
               stream: process.stderr,
             })

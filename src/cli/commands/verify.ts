@@ -1,6 +1,8 @@
-/** `ldh-link verify DIR --public-key FILE` — check an extract as the hub will. */
+/**
+ * `ldh-link verify DIR --public-key FILE` — check an extract as the hub will. The checker (DuckDB) is
+ * imported once the key is read, so --help and a bad key file answer at once.
+ */
 import { defineCommand } from 'citty';
-import { verifyExtract } from '../../extract/verify.js';
 import { readPublicKey } from '../../shared/key-files.js';
 import { guarded } from '../guard.js';
 
@@ -16,6 +18,7 @@ export const verifyCommand = defineCommand({
   },
   run: guarded(async (a: { dir: string; 'public-key': string }) => {
     const pub = await readPublicKey(a['public-key']);
+    const { verifyExtract } = await import('../../extract/verify.js');
     const r = await verifyExtract(a.dir, pub);
     for (const c of r.checks) process.stdout.write(`ok  ${c}\n`);
     process.stdout.write(
