@@ -75,8 +75,9 @@ async function readHeader(path: string, encoding: InputEncoding, delimiter: stri
   }
 }
 
+/** @param connect DuckDB, opened on demand (a CSV input is opened without it) */
 export async function openInput(
-  conn: DuckDBConnection,
+  connect: () => Promise<DuckDBConnection>,
   opts: InputOptions,
   runId: string,
 ): Promise<OpenedInput> {
@@ -91,6 +92,7 @@ export async function openInput(
   if (size === 0) throw new LdhError('INPUT_EMPTY', 'the input file is empty');
   const path = sqlString(opts.path);
   if (extname(opts.path).toLowerCase() === '.parquet') {
+    const conn = await connect();
     let names: string[];
     try {
       const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${path})`);

@@ -16,7 +16,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LdhError } from '../core/errors.js';
 import { REQUIRED_ATTRIBUTES, type Source } from '../core/fields.js';
 import { keyFingerprint } from '../core/keys.js';
@@ -135,19 +135,14 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   const tmp = join(opts.out, `.ldh-tmp-${runId}`);
   await mkdir(tmp, { mode: 0o700 });
 
-  // beyond the memory limit DuckDB spills to the temporary folder (the rid-ordered tables included)
-  const db = await DuckDBInstance.create(':memory:', {
-    temp_directory: join(tmp, 'spill'),
-    memory_limit: '256MB',
-    threads: '2',
-  });
-  const conn = await db.connect();
-  // the worker threads load their code while the input is opened
+  // the worker threads load their code while the input is opened; DuckDB is loaded when first needed —
+  // during the rows phase for a plain CSV input, which it only writes out as Parquet
   const workers = opts.workers ?? defaultWorkers();
   let pool = new BatchPool(workers);
+  const duck = new LazyDuckDb(tmp);
   try {
     const input = await openInput(
-      conn,
+      duck.connection,
       { path: opts.input, encoding: opts.encoding ?? 'utf-8', delimiter: opts.delimiter ?? ',' },
       runId,
     );
@@ -194,12 +189,15 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         encoding: encoding === 'latin1' ? 'latin1' : 'utf8',
         columns: input.columns,
       } as const;
-      run = await rowsRun(pool, format, opts.input, plain.dataStart, plain.rows).catch((e: unknown) => {
+      const rows = rowsRun(pool, format, opts.input, plain.dataStart, plain.rows);
+      duck.connection().catch(() => {}); // loads DuckDB meanwhile; a failure is reported where it is used
+      run = await rows.catch((e: unknown) => {
         if (e instanceof NotPlainCsv) return null;
         throw e;
       });
     }
     if (run === null) {
+      const conn = await duck.connection();
       const rowLines = join(tmp, 'rows.txt');
       const rows = await writeRowLines(
         conn,
@@ -246,7 +244,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet(conn, {
+    await writeParquet(await duck.connection(), {
       source: opts.source,
       dir: tmp,
       buckets,
@@ -305,9 +303,36 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     return { manifest, dir: opts.out };
   } finally {
     await pool.abort(); // after an error before or during the rows phase
-    conn.closeSync();
-    db.closeSync();
+    await duck.close();
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The run's DuckDB instance, loaded and opened on first use: in memory, spilling beyond its memory limit
+ * to the run's temporary folder.
+ */
+class LazyDuckDb {
+  private opened: Promise<{ db: DuckDBInstance; conn: DuckDBConnection }> | null = null;
+  constructor(private readonly tmp: string) {}
+
+  readonly connection = async (): Promise<DuckDBConnection> => {
+    this.opened ??= (async () => {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await DuckDBInstance.create(':memory:', {
+        temp_directory: join(this.tmp, 'spill'),
+        memory_limit: '256MB',
+        threads: '2',
+      });
+      return { db, conn: await db.connect() };
+    })();
+    return (await this.opened).conn;
+  };
+
+  async close(): Promise<void> {
+    const opened = await this.opened?.catch(() => null);
+    opened?.conn.closeSync();
+    opened?.db.closeSync();
   }
 }
 
