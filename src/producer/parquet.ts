@@ -2,10 +2,11 @@
  * The extract's Parquet files: DuckDB reads the sorted bucket files of the rows phase (bucket-sort.ts) in
  * bucket order and writes extract.parquet and events.parquet in rid order — an identity's events in input
  * order —, whatever the threads. The buckets are already sorted, so DuckDB streams them (its insertion
- * order is kept) with no sort, and its memory does not grow with the extract. zstd level 1: most bytes
- * (CLKs, pseudonyms) are random, and higher levels cost CPU without making the files smaller. No
- * dictionary pages for strings: chosen when extracts carried blocking keys (nearly all distinct; building
- * their dictionary cost 10–20 % of the identities' file, bench/README.md); not re-measured since v3.
+ * order is kept) with no sort, and its memory does not grow with the extract. Compression, measured at
+ * 1 M rows (bench/README.md, Producer tool): the identities' bytes are nearly all random (CLKs,
+ * pseudonyms), so they are written with LZ4 and no dictionary pages — zstd level 1 made the file 5 %
+ * smaller for a third more time, dictionaries nothing smaller; the events' codes and months repeat, so
+ * they are written with zstd level 1 and dictionary pages, smaller (4.9 against 7.6 MB) and faster.
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -15,7 +16,10 @@ import type { BucketKind } from './batch-worker.js';
 import { sortedBucketFile } from './bucket-sort.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './intermediate.js';
 
-const PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1';
+const PARQUET = {
+  identities: 'FORMAT parquet, COMPRESSION lz4_raw, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1',
+  events: 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1',
+} as const;
 
 export interface ParquetRun {
   readonly source: Source;
@@ -62,7 +66,7 @@ export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Pro
   for (const t of tables) {
     await run.sorted?.(t.kind);
     const out = sqlString(join(tmp, t.file));
-    await conn.run(`COPY (SELECT ${t.select} FROM ${read(t.kind, t.cols)}) TO ${out} (${PARQUET})`);
+    await conn.run(`COPY (SELECT ${t.select} FROM ${read(t.kind, t.cols)}) TO ${out} (${PARQUET[t.kind]})`);
     run.step?.(t.table);
   }
 }

@@ -226,8 +226,9 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       // the threads stop once the events are sorted: their memory is not kept while DuckDB writes
       events: threads.sort('events').then(() => threads.abort()),
     };
-    sorted.identities.catch(() => {}); // awaited by writeParquet; a failure before then stops the run
-    sorted.events.catch(() => {});
+    // awaited by writeParquet; a failure before then stops the run
+    sorted.identities.then(() => phase('sorted:ids', t0)).catch(() => {});
+    sorted.events.then(() => phase('sorted:evs', t0)).catch(() => {});
 
     for (const m of malformed) {
       countReject(coverage, 'CSV_MALFORMED');
