@@ -5,8 +5,10 @@
  * order is kept) with no sort, and its memory does not grow with the extract. Compression, measured at
  * 1 M rows (bench/README.md, Producer tool): the identities' bytes are nearly all random (CLKs,
  * pseudonyms), so they are written with LZ4 and no dictionary pages — zstd level 1 made the file 5 %
- * smaller for a third more time, dictionaries nothing smaller; the events' codes and months repeat, so
- * they are written with zstd level 1 and dictionary pages, smaller (4.9 against 7.6 MB) and faster.
+ * smaller for a third more time, dictionaries nothing smaller —, in row groups of 16,384 rows, which
+ * halved the time of DuckDB's default (122,880: about 28 MB of row group to fill, on a machine where
+ * fresh memory is slow); the events' codes and months repeat, so they are written with zstd level 1 and
+ * dictionary pages, smaller (4.9 against 7.6 MB) and faster, row groups making no difference there.
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -17,7 +19,8 @@ import { sortedBucketFile } from './bucket-sort.js';
 import { eventIntermediate, IDENTITY_INTERMEDIATE } from './intermediate.js';
 
 const PARQUET = {
-  identities: 'FORMAT parquet, COMPRESSION lz4_raw, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1',
+  identities:
+    'FORMAT parquet, COMPRESSION lz4_raw, STRING_DICTIONARY_PAGE_SIZE_LIMIT 1, ROW_GROUP_SIZE 16384',
   events: 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1',
 } as const;
 
