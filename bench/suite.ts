@@ -92,6 +92,7 @@ const per = (a: string, b: string) => (v: Values) => {
 const KERNEL_KEYS: [RegExp, string][] = [
   [/^normaliseIdentity/, 'normalise'],
   [/@noble\/hashes/, 'hmac_noble'],
+  [/× 1000 — ldh-link kernel/, 'hmac_ldh_x1000'],
   [/ldh-link kernel/, 'hmac_ldh'],
   [/memo warm/, 'clk_warm'],
   [/memo cold/, 'clk_cold'],
@@ -112,6 +113,9 @@ const parseKernels = (stdout: string): Values | null => {
     v[`${key}_ns`] = r.latencyNs;
     v[`${key}_ops_per_s`] = Math.round(r.opsPerS);
   }
+  // one MAC, from the task that runs a thousand per call (the harness's own cost per call amortised)
+  const x1000 = v.hmac_ldh_x1000_ns;
+  if (typeof x1000 === 'number') v.hmac_ldh_one_ns = Math.round(x1000 / 1000);
   return v;
 };
 
@@ -200,7 +204,7 @@ const SPECS: readonly Spec[] = [
     shown: [
       { metric: 'identity_encoding_ops_per_s', unit: 'identity encodings/s' },
       { metric: 'clk_warm_ops_per_s', unit: 'CLKs/s' },
-      { metric: 'hmac_ldh_ns', unit: 'ns per HMAC' },
+      { metric: 'hmac_ldh_one_ns', unit: 'ns per HMAC (1,000 per call)' },
     ],
     targets: [],
     peer: { text: 'clkhash: ~7–27 K records/s per core, i.e. 37–140 µs per record', source: DESIGN },
