@@ -41,6 +41,9 @@ function charIndex(c: number, pad: number): number {
   return c >= 65 && c <= 90 ? c - 64 : -1;
 }
 
+/** Before the first block's digest (positionsInto): no allocation per token. */
+const NO_DIGEST: Int32Array = new Int32Array(0);
+
 /** Numeric whole tokens of up to this many digits are memoised in tables indexed by their value. */
 const NUMERIC_DIGITS = 5;
 
@@ -89,7 +92,7 @@ class FieldHasher {
   private positionsInto(token: string, out: Uint16Array | null, acc: Uint32Array | null): void {
     const { k } = this.field;
     const mask = this.params.l - 1;
-    let d: Int32Array = new Int32Array(0);
+    let d = NO_DIGEST;
     for (let i = 0; i < k; i++) {
       const w = i & 15;
       if (w === 0) d = this.blockDigest(i >>> 4, token);

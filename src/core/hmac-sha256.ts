@@ -19,16 +19,19 @@ const IV = new Int32Array([
 /** The message block being compressed, as 16 big-endian words. */
 const W = new Int32Array(16);
 
+/** The big-endian 32-bit word at bytes[j..j+4). */
+function be32(bytes: Uint8Array, j: number): number {
+  return (
+    ((bytes[j] as number) << 24) |
+    ((bytes[j + 1] as number) << 16) |
+    ((bytes[j + 2] as number) << 8) |
+    (bytes[j + 3] as number)
+  );
+}
+
 /** Loads W from the big-endian words of block[off..off+64). */
 function loadBlock(block: Uint8Array, off: number): void {
-  for (let i = 0; i < 16; i++) {
-    const j = off + 4 * i;
-    W[i] =
-      ((block[j] as number) << 24) |
-      ((block[j + 1] as number) << 16) |
-      ((block[j + 2] as number) << 8) |
-      (block[j + 3] as number);
-  }
+  for (let i = 0; i < 16; i++) W[i] = be32(block, off + 4 * i);
 }
 
 /**
@@ -41,14 +44,7 @@ function loadTail(msg: Uint8Array, from: number, to: number, pad: boolean, lengt
   // whole words first, then the bytes of the last partial word
   const whole = n >>> 2;
   let i = 0;
-  for (; i < whole; i++) {
-    const j = from + 4 * i;
-    W[i] =
-      ((msg[j] as number) << 24) |
-      ((msg[j + 1] as number) << 16) |
-      ((msg[j + 2] as number) << 8) |
-      (msg[j + 3] as number);
-  }
+  for (; i < whole; i++) W[i] = be32(msg, from + 4 * i);
   let last = 0;
   for (let b = 4 * whole; b < n; b++) last |= (msg[from + b] as number) << (24 - 8 * (b & 3));
   if (pad) last |= 0x80 << (24 - 8 * (n & 3));
