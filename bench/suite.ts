@@ -10,15 +10,16 @@
  * `<!-- bench:suite -->` markers of bench/README.md. A benchmark that fails or runs past its time limit is
  * recorded with its exit code and the tail of its stderr; the suite goes on and exits 1 at the end.
  *
- * Options: --quick, --only name,name, --out FILE (default bench/results.json), --no-build (use dist/ as it
+ * Options: --quick, --only name,name, --out FILE (default bench/results.json for a full run,
+ * .bench-data/results-partial.json for a quick or partial one), --no-build (use dist/ as it
  * is), --readme / --no-readme (write the README section even after a quick or partial run / never),
  * --verbose (the benchmarks' stderr as they run), --timeout-scale X (multiply every run's time limit, for a
  * busy machine), --list (print the plan and exit).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type BenchRecord,
@@ -41,7 +42,7 @@ const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    out: { type: 'string', default: 'bench/results.json' },
+    out: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     readme: { type: 'boolean', default: false },
     'no-readme': { type: 'boolean', default: false },
@@ -616,7 +617,11 @@ const results: SuiteResults = {
   benchmarks: records,
 };
 
-const outPath = isAbsolute(opts.out) ? opts.out : join(root, opts.out);
+// bench/results.json records a full run; a quick or partial one goes elsewhere unless --out says so, so that
+// it does not replace the record of the full run (the README's summary is made from that record)
+const out = opts.out ?? (quick || only !== null ? '.bench-data/results-partial.json' : 'bench/results.json');
+const outPath = isAbsolute(out) ? out : join(root, out);
+mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
 log(`results → ${outPath}`);
 
