@@ -74,15 +74,16 @@ export class LineWriter {
       buf[this.used++] = 48 + n;
       return;
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    let at = this.used + digits;
-    this.used = at;
-    for (let x = n; at > this.used - digits; x = Math.floor(x / 10)) buf[--at] = 48 + (x % 10);
+    let end = this.used + 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) end++;
+    // the digits from the last one back
+    for (let at = end, x = n; at > this.used; x = Math.floor(x / 10)) buf[--at] = 48 + (x % 10);
+    this.used = end;
   }
 
-  /** Appends bytes [0, n) of `b` as lower-case hex. */
-  hex(b: Uint8Array, n = b.length): void {
+  /** Appends `b` as lower-case hex. */
+  hex(b: Uint8Array): void {
+    const n = b.length;
     this.room(2 * n);
     const buf = this.buf;
     let at = this.used;
