@@ -10,6 +10,7 @@
  * days, communes), so encoding a record costs a few table look-ups and bit sets. Pure.
  */
 import { Diffuser, diffusionTaps } from './diffusion.js';
+import { HmacLanes } from './hmac-lanes.js';
 import { HmacSha256 } from './hmac-sha256.js';
 import { type LinkageKey, subkey } from './keys.js';
 import { BoundedMemo } from './memo.js';
@@ -65,8 +66,8 @@ class FieldHasher {
   private numericPositions = new Uint16Array(0);
   private numericCount = 0;
   private readonly pad: number;
-  /** a composite field (§4.3): tokens nearly all distinct, hashed without a memo */
-  private readonly composite: boolean;
+  /** a composite field (§4.3): tokens nearly all distinct, hashed without a memo, through the lanes */
+  readonly composite: boolean;
   constructor(
     key: LinkageKey,
     readonly field: ClkFieldParams,
@@ -87,21 +88,48 @@ class FieldHasher {
 
   /**
    * The k positions of `token` into `out`, or — `out` null — straight into `acc` as bits (no allocation:
-   * for composite tokens, nearly all distinct, which a memo would not help).
+   * for composite tokens, nearly all distinct, which a memo would not help). With `lanes`, block j's
+   * digest is job `firstJob + j` of the lanes, already computed (`queue`).
    */
-  private positionsInto(token: string, out: Uint16Array | null, acc: Uint32Array | null): void {
+  private positionsInto(
+    token: string,
+    out: Uint16Array | null,
+    acc: Uint32Array | null,
+    lanes: HmacLanes | null = null,
+    firstJob = 0,
+  ): void {
     const { k } = this.field;
     const mask = this.params.l - 1;
     let d = NO_DIGEST;
     for (let i = 0; i < k; i++) {
       const w = i & 15;
-      if (w === 0) d = this.blockDigest(i >>> 4, token);
+      if (w === 0) d = lanes === null ? this.blockDigest(i >>> 4, token) : lanes.digest(firstJob + (i >>> 4));
       // position w is the w-th big-endian 16-bit word of the digest: the high or low half of word w / 2
       const word = d[w >>> 1] as number;
       const p = ((w & 1) === 0 ? word >>> 16 : word) & mask;
       if (out !== null) out[i] = p;
       else if (acc !== null) acc[p >>> 5] = (acc[p >>> 5] as number) | (0x80000000 >>> (p & 31));
     }
+  }
+
+  /**
+   * Queues the MACs of the blocks of `token` (j = 0 … ⌈k/16⌉ − 1) in `lanes`, as consecutive jobs: the
+   * first one's number, or −1 (nothing queued) when the token does not fit them (`addQueued` then hashes
+   * it here).
+   */
+  queue(token: string, lanes: HmacLanes): number {
+    const blocks = (this.field.k + 15) >>> 4;
+    if (lanes.free < blocks) return -1;
+    const first = lanes.addPrefixedAscii(this.mac, 0, token);
+    if (first < 0) return -1;
+    for (let j = 1; j < blocks; j++) lanes.addPrefixedAscii(this.mac, j, token);
+    return first;
+  }
+
+  /** `addValue` of a token whose blocks were queued from job `firstJob` (−1: not queued) and computed. */
+  addQueued(token: string, lanes: HmacLanes, firstJob: number, acc: Uint32Array): void {
+    if (firstJob < 0) this.addValue(token, acc);
+    else this.positionsInto(token, null, acc, lanes, firstJob);
   }
 
   /** HMAC-SHA-256(K_clk/f, u32be(j) ‖ UTF-8(token)) as 8 words (the hasher's scratch state). */
@@ -197,14 +225,26 @@ export class ClkEncoder {
   private readonly hashers: FieldHasher[];
   private readonly acc: Uint32Array;
   private readonly diffuser: Diffuser | null;
+  /** the composite fields' hashers, whose MACs go through `lanes` */
+  private readonly composite: FieldHasher[];
+  /** per composite token (in `accumulate` order), the first job of its blocks */
+  private readonly jobs: number[] = [];
+  private readonly lanes: HmacLanes | null;
+  /**
+   * @param lanes where the composite tokens' MACs are computed, four at a time (hmac-lanes.ts); null:
+   *   one after another, in JavaScript (the same result)
+   */
   constructor(
     key: LinkageKey,
     readonly params: ClkParams,
+    lanes: HmacLanes | null = HmacLanes.create(),
   ) {
     if (params.l < 32 || params.l > 65536 || (params.l & (params.l - 1)) !== 0) {
       throw new RangeError('CLK length must be a power of two between 32 and 65536');
     }
     this.hashers = params.fields.map((f) => new FieldHasher(key, f, params));
+    this.composite = this.hashers.filter((h) => h.composite);
+    this.lanes = this.composite.length > 0 ? lanes : null;
     this.acc = new Uint32Array(params.l >>> 5);
     const d = params.diffusion;
     if (d !== null && (d.bits < 8 || d.bits % 8 !== 0))
@@ -229,23 +269,55 @@ export class ClkEncoder {
    * (`bits / 8` bytes) when given.
    */
   encode(input: ClkInput, out?: Uint8Array): Uint8Array {
+    this.lanes?.clear();
+    this.queue(input);
+    this.lanes?.compute();
+    return this.finish(input, out);
+  }
+
+  /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */
+  filter(input: ClkInput): Uint8Array {
+    this.lanes?.clear();
+    this.queue(input);
+    this.lanes?.compute();
+    this.accumulate(input);
+    return this.filterBytes();
+  }
+
+  /**
+   * `encode` in two halves, for a caller that adds MACs of its own to the lanes it gave this encoder
+   * (encoder.ts): `queue` adds the composite tokens' MACs to the lanes (the caller has cleared them);
+   * once the caller has computed the lanes, `finish` makes the CLK of the same input.
+   */
+  queue(input: ClkInput): void {
+    const { lanes, jobs } = this;
+    jobs.length = 0;
+    if (lanes === null) return;
+    for (const h of this.composite) {
+      for (const v of input[h.field.name] ?? []) if (v !== '') jobs.push(h.queue(v, lanes));
+    }
+  }
+
+  /** The second half of `encode` (see `queue`). */
+  finish(input: ClkInput, out?: Uint8Array): Uint8Array {
     this.accumulate(input);
     if (this.diffuser === null) return this.filterBytes(out);
     return this.diffuser.diffuse(this.acc, out ?? new Uint8Array(this.diffuser.bits >>> 3));
   }
 
-  /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */
-  filter(input: ClkInput): Uint8Array {
-    this.accumulate(input);
-    return this.filterBytes();
-  }
-
+  /** The filter's words, from the MACs of the composite tokens that `queue` queued, now computed. */
   private accumulate(input: ClkInput): void {
     this.acc.fill(0);
+    const { lanes, jobs } = this;
+    let queued = 0;
     for (const h of this.hashers) {
       const values = input[h.field.name];
       if (values === undefined || values.length === 0) continue;
-      for (const v of values) if (v !== '') h.addValue(v, this.acc);
+      for (const v of values) {
+        if (v === '') continue;
+        if (lanes !== null && h.composite) h.addQueued(v, lanes, jobs[queued++] as number, this.acc);
+        else h.addValue(v, this.acc);
+      }
     }
   }
 

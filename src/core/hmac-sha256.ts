@@ -6,7 +6,8 @@
  * inner state's words. The compression is unrolled (sha256-compress.ts, generated). Outputs are checked against @noble/hashes in hmac-sha256.test.ts (property test),
  * so this is a faster path to the same function, not a different function. Faster here than node:crypto
  * (whose per-call objects cost more than the hash of a short message) and than a WebAssembly compression
- * function (measured equal): bench/README.md. Pure.
+ * function of one message (measured equal): bench/README.md. Many one-block MACs at once go faster through
+ * hmac-lanes.ts, four per pass of a WebAssembly SIMD kernel. Pure.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -35,31 +36,75 @@ function loadBlock(block: Uint8Array, off: number): void {
 }
 
 /**
- * Loads W with the last bytes of a message, msg[from..to) (fewer than 64: whole blocks are compressed
- * first), then — with `pad` — the 0x80 byte, zeros, and — when `lengthBits` is not null — the 64-bit
- * big-endian message length in W[14..16).
+ * Loads w (W by default) with the last bytes of a message, msg[from..to) (fewer than 64: whole blocks are
+ * compressed first), then — with `pad` — the 0x80 byte, zeros, and — when `lengthBits` is not null — the
+ * 64-bit big-endian message length in w[14..16).
  */
-function loadTail(msg: Uint8Array, from: number, to: number, pad: boolean, lengthBits: number | null): void {
+function loadTail(
+  msg: Uint8Array,
+  from: number,
+  to: number,
+  pad: boolean,
+  lengthBits: number | null,
+  w: Int32Array = W,
+): void {
   const n = to - from;
   // whole words first, then the bytes of the last partial word
   const whole = n >>> 2;
   let i = 0;
-  for (; i < whole; i++) W[i] = be32(msg, from + 4 * i);
+  for (; i < whole; i++) w[i] = be32(msg, from + 4 * i);
   let last = 0;
   for (let b = 4 * whole; b < n; b++) last |= (msg[from + b] as number) << (24 - 8 * (b & 3));
   if (pad) last |= 0x80 << (24 - 8 * (n & 3));
-  if (i < 16) W[i++] = last;
-  for (; i < 16; i++) W[i] = 0;
+  if (i < 16) w[i++] = last;
+  for (; i < 16; i++) w[i] = 0;
   if (lengthBits !== null) {
-    W[14] = Math.floor(lengthBits / 2 ** 32) | 0;
-    W[15] = lengthBits | 0;
+    w[14] = Math.floor(lengthBits / 2 ** 32) | 0;
+    w[15] = lengthBits | 0;
   }
+}
+
+/** Longest message that fits the inner hash's last block with its padding and length. */
+export const ONE_BLOCK_BYTES = 55;
+
+/**
+ * Loads w with the single, padded block of the inner hash of msg[0..len) (len ≤ 55), its length counted
+ * after the ipad block; false, w untouched, for a longer message.
+ */
+export function loadOneBlock(msg: Uint8Array, len: number, w: Int32Array): boolean {
+  if (len > ONE_BLOCK_BYTES) return false;
+  loadTail(msg, 0, len, true, (64 + len) * 8, w);
+  return true;
+}
+
+/**
+ * Loads w with the single, padded block of the inner hash of u32be(prefix) ‖ ASCII(text), straight from
+ * the string's character codes; false when `text` is not ASCII or longer than 51 characters (w is then
+ * left in an unspecified state).
+ */
+export function loadPrefixedAscii(prefix: number, text: string, w: Int32Array): boolean {
+  const n = text.length;
+  if (n > ONE_BLOCK_BYTES - 4) return false;
+  for (let i = 1; i < 16; i++) w[i] = 0;
+  w[0] = prefix | 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return false;
+    const b = 4 + i;
+    w[b >>> 2] = (w[b >>> 2] as number) | (c << (24 - 8 * (b & 3)));
+  }
+  const end = 4 + n;
+  w[end >>> 2] = (w[end >>> 2] as number) | (0x80 << (24 - 8 * (end & 3)));
+  w[15] = (64 + end) * 8;
+  return true;
 }
 
 /** A keyed HMAC-SHA-256 with precomputed pad states. Not safe to share between threads (scratch state). */
 export class HmacSha256 {
-  private readonly inner = new Int32Array(8);
-  private readonly outer = new Int32Array(8);
+  /** the state after the ipad block (8 words; for hmac-lanes.ts, which must not write it) */
+  readonly inner = new Int32Array(8);
+  /** the state after the opad block (8 words; the same) */
+  readonly outer = new Int32Array(8);
   private readonly state = new Int32Array(8);
 
   constructor(key: Uint8Array) {
@@ -124,19 +169,7 @@ export class HmacSha256 {
    * characters): the caller then encodes the message itself. For the CLK's token positions (clk.ts).
    */
   macPrefixedAscii(prefix: number, text: string): Int32Array | null {
-    const n = text.length;
-    if (n > 51) return null;
-    for (let i = 1; i < 16; i++) W[i] = 0;
-    W[0] = prefix | 0;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) return null;
-      const b = 4 + i;
-      W[b >>> 2] = (W[b >>> 2] as number) | (c << (24 - 8 * (b & 3)));
-    }
-    const end = 4 + n;
-    W[end >>> 2] = (W[end >>> 2] as number) | (0x80 << (24 - 8 * (end & 3)));
-    W[15] = (64 + end) * 8;
+    if (!loadPrefixedAscii(prefix, text, W)) return null;
     const st = this.state;
     compress(this.inner, W, st);
     return this.outerHash(st);

@@ -10,8 +10,10 @@
  */
 import { MessageBuilder } from './bytes.js';
 import { isoPartial } from './dates.js';
+import type { HmacLanes } from './hmac-lanes.js';
+import { HmacSha256 } from './hmac-sha256.js';
 import type { Identity } from './identity.js';
-import { keyedMac, type LinkageKey, subkey } from './keys.js';
+import { type LinkageKey, subkey } from './keys.js';
 import { compact } from './text.js';
 
 export const NIR_DOMAIN = 'ldh-link/1/nir';
@@ -22,29 +24,52 @@ export class Pseudonymiser {
   private readonly idMac;
   private readonly msg = new MessageBuilder();
   constructor(key: LinkageKey) {
-    this.nirMac = keyedMac(subkey(key, 'nir'));
-    this.idMac = keyedMac(subkey(key, 'idkey'));
+    this.nirMac = new HmacSha256(subkey(key, 'nir'));
+    this.idMac = new HmacSha256(subkey(key, 'idkey'));
   }
 
   /** P1 of a normalised, key-checked NIR (into `out` when given). */
-  nir(nir: string, out?: Uint8Array): Uint8Array {
-    const m = this.msg.reset().lp(NIR_DOMAIN).lp(nir);
-    return this.nirMac(m.bytes, m.length, out);
+  nir(nir: string, out = new Uint8Array(32)): Uint8Array {
+    const m = this.nirMessage(nir);
+    return this.nirMac.macInto(m.bytes, m.length, out);
   }
 
   /** The secondary identity key (into `out` when given), or null when an element is missing. */
-  idkey(id: Identity, out?: Uint8Array): Uint8Array | null {
+  idkey(id: Identity, out = new Uint8Array(32)): Uint8Array | null {
+    const m = this.idkeyMessage(id);
+    return m === null ? null : this.idMac.macInto(m.bytes, m.length, out);
+  }
+
+  /**
+   * `nir` queued in `lanes` (hmac-lanes.ts): the job's number, or −1 when the message does not fit one
+   * job (`nir` then computes it).
+   */
+  queueNir(nir: string, lanes: HmacLanes): number {
+    const m = this.nirMessage(nir);
+    return lanes.addBytes(this.nirMac, m.bytes, m.length);
+  }
+
+  /** `idkey` queued in `lanes`: the job's number, −1 as for `queueNir`, or null when `idkey` is null. */
+  queueIdkey(id: Identity, lanes: HmacLanes): number | null {
+    const m = this.idkeyMessage(id);
+    return m === null ? null : lanes.addBytes(this.idMac, m.bytes, m.length);
+  }
+
+  private nirMessage(nir: string): MessageBuilder {
+    return this.msg.reset().lp(NIR_DOMAIN).lp(nir);
+  }
+
+  private idkeyMessage(id: Identity): MessageBuilder | null {
     const first = id.firstNames[0];
     const d = id.birthDate;
     if (id.birthName === '' || first === undefined || d === null || d.day === null || id.sex === null)
       return null;
-    const m = this.msg
+    return this.msg
       .reset()
       .lp(IDKEY_DOMAIN)
       .lp(compact(id.birthName))
       .lp(compact(first))
       .lp(isoPartial(d))
       .lp(id.sex);
-    return this.idMac(m.bytes, m.length, out);
   }
 }
