@@ -1,9 +1,9 @@
 /**
  * Kernel microbenchmarks (tinybench): `npm run bench:kernels`. Normalisation, HMAC-SHA-256 (our kernel
- * against @noble/hashes and node:crypto), CLK encoding of one record (memo tables warm and cold), CLK
- * diffusion (protocol v3 §4.2: the bit-by-bit reference form and the hot path),
- * the composite tokens of §4.3, and the whole identity encoding (protocol v3). Prints a table (median latency, ops/s); figures go to
- * bench/README.md.
+ * against @noble/hashes and node:crypto, and four at a time through HmacLanes), CLK encoding of one
+ * record (memo tables warm and cold), CLK diffusion (protocol v3 §4.2: the bit-by-bit reference form and
+ * the hot path), the composite tokens of §4.3, and the whole identity encoding (protocol v3; with and
+ * without HmacLanes). Prints a table (median latency, ops/s); figures go to bench/README.md.
  */
 import { createHmac } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -14,6 +14,7 @@ import { ClkEncoder } from '../src/core/clk.js';
 import { compositeTokens } from '../src/core/composite.js';
 import { Diffuser, diffuse, diffusionTaps } from '../src/core/diffusion.js';
 import { clkInput, IdentityEncoder } from '../src/core/encoder.js';
+import { HmacLanes } from '../src/core/hmac-lanes.js';
 import { HmacSha256 } from '../src/core/hmac-sha256.js';
 import { normaliseIdentity } from '../src/core/identity.js';
 import { linkageKey } from '../src/core/keys.js';
@@ -39,6 +40,9 @@ const ours = new HmacSha256(hmacKey);
 const out = new Uint8Array(32);
 const warm = new ClkEncoder(key, FILTER_V3);
 const encoder = new IdentityEncoder(key);
+const oneByOne = new IdentityEncoder(key, CLK_V3, null);
+const lanes = HmacLanes.create();
+if (lanes === null) throw new Error('this Node has no WebAssembly SIMD');
 const taps = diffusionTaps(key, 1024, { taps: 2, bits: 1024 });
 const diffuser = new Diffuser(taps, 2);
 const filters = Array.from({ length: 64 }, (_, i) =>
@@ -77,6 +81,18 @@ bench
       ours.macInto(varied, varied.length, out);
     }
   })
+  // the same 1,000 MACs, queued in two computations of 500 (the lanes hold 512 jobs)
+  .add('HMAC-SHA-256 33 B × 1000 — HmacLanes, four per pass of the SIMD kernel (divide by 1000)', () => {
+    for (let half = 0; half < 2; half++) {
+      lanes.clear();
+      for (let i = 0; i < 500; i++) {
+        varied[0] = i;
+        lanes.addBytes(ours, varied, varied.length);
+      }
+      lanes.compute();
+      for (let j = 0; j < 500; j++) lanes.bytesInto(j, out);
+    }
+  })
   .add('Bloom filter of one record, v3 fields incl. composite (memo warm)', () => {
     warm.encode(clkInput(ids[next()] ?? (ids[0] as never)));
   })
@@ -95,6 +111,9 @@ bench
   })
   .add('identity encoding, protocol v3 (pseudonyms + CLK with composite fields, diffused)', () => {
     encoder.encode(ids[next()] ?? (ids[0] as never));
+  })
+  .add('identity encoding, the same with its MACs one after another (no HmacLanes)', () => {
+    oneByOne.encode(ids[next()] ?? (ids[0] as never));
   });
 
 await bench.run();

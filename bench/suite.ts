@@ -95,9 +95,11 @@ const KERNEL_KEYS: [RegExp, string][] = [
   [/@noble\/hashes/, 'hmac_noble'],
   [/× 1000 — ldh-link kernel/, 'hmac_ldh_x1000'],
   [/ldh-link kernel/, 'hmac_ldh'],
+  [/× 1000 — HmacLanes/, 'hmac_lanes_x1000'],
   [/memo warm/, 'clk_warm'],
   [/memo cold/, 'clk_cold'],
   [/^blocking keys/, 'blocking_keys'],
+  [/^identity encoding, the same with its MACs one after another/, 'identity_encoding_one_by_one'],
   [/^identity encoding/, 'identity_encoding'],
 ];
 const parseKernels = (stdout: string): Values | null => {
@@ -117,6 +119,8 @@ const parseKernels = (stdout: string): Values | null => {
   // one MAC, from the task that runs a thousand per call (the harness's own cost per call amortised)
   const x1000 = v.hmac_ldh_x1000_ns;
   if (typeof x1000 === 'number') v.hmac_ldh_one_ns = Math.round(x1000 / 1000);
+  const lanes = v.hmac_lanes_x1000_ns;
+  if (typeof lanes === 'number') v.hmac_lanes_one_ns = Math.round(lanes / 1000);
   return v;
 };
 
@@ -206,6 +210,7 @@ const SPECS: readonly Spec[] = [
       { metric: 'identity_encoding_ops_per_s', unit: 'identity encodings/s' },
       { metric: 'clk_warm_ops_per_s', unit: 'CLKs/s' },
       { metric: 'hmac_ldh_one_ns', unit: 'ns per HMAC (1,000 per call)' },
+      { metric: 'hmac_lanes_one_ns', unit: 'ns per HMAC through HmacLanes (1,000 per call)' },
     ],
     targets: [],
     peer: { text: 'clkhash: ~7–27 K records/s per core, i.e. 37–140 µs per record', source: DESIGN },
