@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketFile } from './batch-worker.js';
 import { sortBucket, sortedBucketFile } from './bucket-sort.js';
@@ -31,5 +32,34 @@ describe('sortBucket', () => {
     await writeFile(bucketFile(dir, 'events', 0, 0), '');
     sortBucket(dir, 'events', 0, 1);
     expect(await readFile(sortedBucketFile(dir, 'events', 0), 'utf8')).toBe('');
+  });
+
+  it('orders any lines as a comparison sort on (rid, input row) does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ldh-bucket-'));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            rid: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 30 - 1 })),
+            part: fc.integer({ min: 0, max: 2 }),
+          }),
+          { maxLength: 300 },
+        ),
+        async (events) => {
+          const bucket = run++;
+          // input rows numbered in order; each part file lists its rows in input order
+          const lines = events.map((e, row) => ({ ...e, row, text: `${e.rid},${row},v${row}` }));
+          for (let part = 0; part < 3; part++) {
+            const mine = lines.filter((l) => l.part === part).map((l) => `${l.text}\n`);
+            await writeFile(bucketFile(dir, 'events', bucket, part), mine.join(''));
+          }
+          sortBucket(dir, 'events', bucket, 3);
+          const want = [...lines].sort((a, b) => a.rid - b.rid || a.row - b.row).map((l) => `${l.text}\n`);
+          expect(await readFile(sortedBucketFile(dir, 'events', bucket), 'utf8')).toBe(want.join(''));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
