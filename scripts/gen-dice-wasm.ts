@@ -5,21 +5,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import wabt from 'wabt';
+import { compileWat } from './wat.js';
 
 export const DICE_WAT = new URL('../src/link/dice.wat', import.meta.url);
 export const DICE_WASM_TS = new URL('../src/link/dice-wasm.ts', import.meta.url);
 
 /** The kernel's module bytes, compiled from `text` (by default dice.wat as it is on disk). */
 export async function compileDiceWat(text: string = readFileSync(DICE_WAT, 'utf8')): Promise<Uint8Array> {
-  const wabtModule = await wabt();
-  const mod = wabtModule.parseWat('dice.wat', text, { simd: true });
-  try {
-    mod.validate();
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
+  return compileWat('dice.wat', text);
 }
 
 /** The source of src/link/dice-wasm.ts for these bytes (formatted as Biome would leave it). */

@@ -18,8 +18,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import wabt from 'wabt';
 import { SHA256_K } from './gen-sha256.js';
+import { compileWat } from './wat.js';
 
 export const SHA256X4_WASM_TS = new URL('../src/core/sha256x4-wasm.ts', import.meta.url);
 
@@ -164,14 +164,7 @@ export function sha256x4Wat(): string {
 
 /** The kernel's module bytes. */
 export async function compileSha256x4(): Promise<Uint8Array> {
-  const wabtModule = await wabt();
-  const mod = wabtModule.parseWat('sha256x4.wat', sha256x4Wat(), { simd: true });
-  try {
-    mod.validate();
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
+  return compileWat('sha256x4.wat', sha256x4Wat());
 }
 
 /** The source of src/core/sha256x4-wasm.ts for these bytes (formatted as Biome would leave it). */

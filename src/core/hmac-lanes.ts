@@ -8,7 +8,7 @@
  * states —, so the result is the same function as HmacSha256 (hmac-lanes.test.ts). Not safe to share
  * between threads (each thread has its own instance and memory). Pure: no I/O.
  */
-import { type HmacSha256, loadOneBlock, ONE_BLOCK_BYTES } from './hmac-sha256.js';
+import { digestBytes, type HmacSha256, loadOneBlock, ONE_BLOCK_BYTES } from './hmac-sha256.js';
 import { SHA256X4_WASM_BASE64 } from './sha256x4-wasm.js';
 
 /** 32-bit words per group of four jobs (512 bytes: ipad states, opad states, message blocks). */
@@ -77,7 +77,7 @@ export class HmacLanes {
    * Queues HMAC(mac's key, u32be(prefix) ‖ ASCII(text)); its job number, or −1 (nothing queued) when the
    * text is not ASCII or is longer than 51 characters, or the lanes are full. The message block is
    * written straight into the job's lane, word by word (the hot path: hmac-sha256.ts's
-   * `loadPrefixedAscii` builds the same block, hmac-lanes.test.ts checks it).
+   * `macPrefixedAscii` builds the same block, hmac-lanes.test.ts checks it).
    */
   addPrefixedAscii(mac: HmacSha256, prefix: number, text: string): number {
     const n = text.length;
@@ -142,14 +142,6 @@ export class HmacLanes {
 
   /** Job `job`'s MAC as 32 bytes into `out`, after `compute`. */
   bytesInto(job: number, out: Uint8Array): Uint8Array {
-    const d = this.digest(job);
-    for (let i = 0; i < 8; i++) {
-      const v = d[i] as number;
-      out[4 * i] = v >>> 24;
-      out[4 * i + 1] = v >>> 16;
-      out[4 * i + 2] = v >>> 8;
-      out[4 * i + 3] = v;
-    }
-    return out;
+    return digestBytes(this.digest(job), out);
   }
 }

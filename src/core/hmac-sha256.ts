@@ -82,7 +82,7 @@ export function loadOneBlock(msg: Uint8Array, len: number, w: Int32Array): boole
  * the string's character codes; false when `text` is not ASCII or longer than 51 characters (w is then
  * left in an unspecified state).
  */
-export function loadPrefixedAscii(prefix: number, text: string, w: Int32Array): boolean {
+function loadPrefixedAscii(prefix: number, text: string, w: Int32Array): boolean {
   const n = text.length;
   if (n > ONE_BLOCK_BYTES - 4) return false;
   for (let i = 1; i < 16; i++) w[i] = 0;
@@ -97,6 +97,18 @@ export function loadPrefixedAscii(prefix: number, text: string, w: Int32Array): 
   w[end >>> 2] = (w[end >>> 2] as number) | (0x80 << (24 - 8 * (end & 3)));
   w[15] = (64 + end) * 8;
   return true;
+}
+
+/** A digest's 8 words written big-endian into out (32 bytes). */
+export function digestBytes(words: Int32Array, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < 8; i++) {
+    const v = words[i] as number;
+    out[4 * i] = v >>> 24;
+    out[4 * i + 1] = v >>> 16;
+    out[4 * i + 2] = v >>> 8;
+    out[4 * i + 3] = v;
+  }
+  return out;
 }
 
 /** A keyed HMAC-SHA-256 with precomputed pad states. Not safe to share between threads (scratch state). */
@@ -177,15 +189,7 @@ export class HmacSha256 {
 
   /** MAC of msg[0..len) written into out (32 bytes). */
   macInto(msg: Uint8Array, len: number, out: Uint8Array): Uint8Array {
-    const st = this.macWords(msg, len);
-    for (let i = 0; i < 8; i++) {
-      const v = st[i] as number;
-      out[4 * i] = v >>> 24;
-      out[4 * i + 1] = v >>> 16;
-      out[4 * i + 2] = v >>> 8;
-      out[4 * i + 3] = v;
-    }
-    return out;
+    return digestBytes(this.macWords(msg, len), out);
   }
 
   mac(msg: Uint8Array): Uint8Array {
