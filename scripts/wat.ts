@@ -11,3 +11,12 @@ export async function compileWat(name: string, text: string): Promise<Uint8Array
     mod.destroy();
   }
 }
+
+/**
+ * The source of a committed kernel module (formatted as Biome would leave it): the doc comment's lines,
+ * then `export const NAME = '<base64 of bytes>';`.
+ */
+export function wasmModuleSource(doc: readonly string[], name: string, bytes: Uint8Array): string {
+  const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return ['/**', ...doc.map((l) => ` * ${l}`), ' */', `export const ${name} =`, `  '${b64}';`, ''].join('\n');
+}
