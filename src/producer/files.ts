@@ -10,7 +10,6 @@ import { pipeline } from 'node:stream/promises';
  * thread, where a short blocking write is harmless.
  */
 const LF = 0x0a;
-const HEX_DIGITS = new Uint8Array(Buffer.from('0123456789abcdef', 'latin1'));
 const B64 = new Uint8Array(
   Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1'),
 );
@@ -79,20 +78,6 @@ export class LineWriter {
     // the digits from the last one back
     for (let at = end, x = n; at > this.used; x = Math.floor(x / 10)) buf[--at] = 48 + (x % 10);
     this.used = end;
-  }
-
-  /** Appends `b` as lower-case hex. */
-  hex(b: Uint8Array): void {
-    const n = b.length;
-    this.room(2 * n);
-    const buf = this.buf;
-    let at = this.used;
-    for (let i = 0; i < n; i++) {
-      const x = b[i] as number;
-      buf[at++] = HEX_DIGITS[x >>> 4] as number;
-      buf[at++] = HEX_DIGITS[x & 15] as number;
-    }
-    this.used = at;
   }
 
   /** Appends `b` in base64 (RFC 4648 §4, with padding). */

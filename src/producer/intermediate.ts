@@ -1,9 +1,10 @@
 /**
  * The intermediate files of the rows phase — what each worker writes per rid bucket (batch-worker.ts),
  * sorted by bucket-sort.ts and read by DuckDB into Parquet (parquet.ts): CSV lines without a header,
- * written field by field straight into the writers' buffers. Identity lines carry the encodings as hex
- * (pseudonyms) and base64 (CLK), which DuckDB turns back into bytes; event lines carry the input row, to
- * put an identity's events in input order, which is not sent.
+ * written field by field straight into the writers' buffers. Identity lines carry the encodings (the
+ * pseudonyms and the CLK) in base64, which DuckDB turns back into bytes — in hex the pseudonyms made the
+ * lines 12 % longer and DuckDB's read of them 10–20 % slower (bench/README.md, Producer tool); event lines
+ * carry the input row, to put an identity's events in input order, which is not sent.
  */
 import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { LineWriter } from './files.js';
@@ -38,9 +39,9 @@ export function writeIdentityLine(w: LineWriter, row: ProcessedRow): void {
   w.byte(COMMA);
   w.text(e.nirClass);
   w.byte(COMMA);
-  if (e.nir !== null) w.hex(e.nir);
+  if (e.nir !== null) w.base64(e.nir);
   w.byte(COMMA);
-  if (e.idkey !== null) w.hex(e.idkey);
+  if (e.idkey !== null) w.base64(e.idkey);
   w.byte(COMMA);
   w.base64(e.clk);
   w.byte(COMMA);

@@ -42,7 +42,7 @@ export async function writeParquet(conn: DuckDBConnection, run: ParquetRun): Pro
     'header=false, auto_detect=false, ' +
     `delim=',', quote='"', escape='"', columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
   const identities =
-    'CAST(rid AS INTEGER) AS rid, nir_class, unhex(nir_p1) AS nir_p1, unhex(idkey) AS idkey, from_base64(clk) AS clk, ' +
+    'CAST(rid AS INTEGER) AS rid, nir_class, from_base64(nir_p1) AS nir_p1, from_base64(idkey) AS idkey, from_base64(clk) AS clk, ' +
     'CAST(birth_year AS SMALLINT) AS birth_year, sex';
   const events = [
     'CAST(rid AS INTEGER) AS rid',
