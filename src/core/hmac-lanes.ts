@@ -28,6 +28,9 @@ interface Exports {
   hmac(groups: number): void;
 }
 
+/** The index in the kernel's memory (in words) of job `job`'s first word: its group's, plus its lane. */
+const lane = (job: number): number => (job >>> 2) * GROUP_WORDS + (job & 3);
+
 let compiled: object | null | undefined;
 
 /** The kernel's module, compiled once per thread; null when this WebAssembly has no SIMD. */
@@ -84,7 +87,7 @@ export class HmacLanes {
     if (this.jobs === LANE_JOBS || n > ONE_BLOCK_BYTES - 4) return -1;
     const job = this.jobs;
     const mem = this.mem;
-    const at = (job >>> 2) * GROUP_WORDS + (job & 3) + 64; // the block's word 0
+    const at = lane(job) + 64; // the block's word 0
     mem[at] = prefix | 0;
     // character i is byte 4 + i of the message: word 1 + ⌊i / 4⌋, shifted in from the right
     let q = 1;
@@ -108,7 +111,7 @@ export class HmacLanes {
   /** Queues HMAC(mac's key, msg[0..len)); its job number, or −1 when len > 55 or the lanes are full. */
   addBytes(mac: HmacSha256, msg: Uint8Array, len: number): number {
     if (this.jobs === LANE_JOBS || !loadOneBlock(msg, len, this.block)) return -1;
-    const at = (this.jobs >>> 2) * GROUP_WORDS + (this.jobs & 3) + 64;
+    const at = lane(this.jobs) + 64;
     for (let i = 0; i < 16; i++) this.mem[at + 4 * i] = this.block[i] as number;
     return this.addPads(mac);
   }
@@ -117,7 +120,7 @@ export class HmacLanes {
   private addPads(mac: HmacSha256): number {
     const job = this.jobs++;
     const mem = this.mem;
-    const base = (job >>> 2) * GROUP_WORDS + (job & 3);
+    const base = lane(job);
     const { inner, outer } = mac;
     for (let i = 0; i < 8; i++) {
       mem[base + 4 * i] = inner[i] as number;
@@ -134,7 +137,7 @@ export class HmacLanes {
   /** Job `job`'s MAC as 8 big-endian words, after `compute`, in an array that the next call overwrites. */
   digest(job: number): Int32Array {
     const mem = this.mem;
-    const base = (job >>> 2) * GROUP_WORDS + (job & 3);
+    const base = lane(job);
     const d = this.digestWords;
     for (let i = 0; i < 8; i++) d[i] = mem[base + 4 * i] as number;
     return d;
