@@ -15,7 +15,12 @@ import { Mapping } from '../src/core/mapping.js';
 import { RidPermutation } from '../src/core/rid.js';
 import { identityFieldOrder, processBatch } from '../src/producer/batch.js';
 import { LineWriter } from '../src/producer/files.js';
-import { writeEventLine, writeIdentityLine, writeMapLine } from '../src/producer/intermediate.js';
+import {
+  identityRecordBytes,
+  writeEventLine,
+  writeIdentityRecord,
+  writeMapLine,
+} from '../src/producer/intermediate.js';
 import { RowProcessor } from '../src/producer/row-processor.js';
 
 const { values } = parseArgs({
@@ -62,6 +67,7 @@ for (let pass = 0; pass < 5; pass++) {
     new RidPermutation(new Uint32Array([1, 2, 3, 4])),
   );
   identities = 0;
+  const record = new Uint8Array(identityRecordBytes(p.clkBytes));
   const t = performance.now();
   for (let b = 0; b < batches.length; b++) {
     processBatch(
@@ -74,7 +80,7 @@ for (let pass = 0; pass < 5; pass++) {
         writeEventLine(sink, row);
         if (row.encoded !== null) {
           identities++;
-          writeIdentityLine(sink, row);
+          writeIdentityRecord(sink, row, record);
           writeMapLine(sink, row);
         }
       },

@@ -66,7 +66,12 @@ import { ACCESS } from '../src/hub/roles.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/engine.js';
 import { DEFAULT_LSH } from '../src/link/lsh.js';
 import { countIdentity, emptyCoverage } from '../src/producer/coverage.js';
-import { IDENTITY_INTERMEDIATE, lineOf, writeIdentityLine } from '../src/producer/intermediate.js';
+import { LineWriter } from '../src/producer/files.js';
+import {
+  identityRecordBytes,
+  readIdentityRecord,
+  writeIdentityRecord,
+} from '../src/producer/intermediate.js';
 import { RowProcessor } from '../src/producer/row-processor.js';
 
 export type Lang = 'en' | 'fr';
@@ -197,10 +202,13 @@ function observeIdentity(raw: Readonly<Record<IdentityField, string | null>>): M
   };
   const row = processor.process(get, 0, 'probe');
   const out = new Map<string, string>();
-  const cells = lineOf(writeIdentityLine, row).split(',');
-  IDENTITY_INTERMEDIATE.forEach((c, i) => {
-    out.set(`column:${c}`, cells[i] ?? '');
+  let record = new Uint8Array(0);
+  const w = new LineWriter((bytes) => {
+    record = bytes.slice();
   });
+  writeIdentityRecord(w, row, new Uint8Array(identityRecordBytes(processor.clkBytes)));
+  w.close();
+  for (const [c, v] of Object.entries(readIdentityRecord(record))) out.set(`column:${c}`, v);
   const id = normaliseIdentity(raw as RawIdentity);
   for (const [f, v] of Object.entries(clkInput(id))) out.set(`clk:${f}`, JSON.stringify(v));
   const cov = emptyCoverage();
@@ -215,8 +223,9 @@ function observeIdentity(raw: Readonly<Record<IdentityField, string | null>>): M
 /** What changes in the producer's output when one identity field is changed, emptied or garbled. */
 function identityEffects(): Map<IdentityField, Set<string>> {
   const names = IDENTITY_COLUMNS.map((c) => c.name).join(',');
-  if (names !== IDENTITY_INTERMEDIATE.join(',') || names !== Object.keys(COLUMN_FORM).join(',')) {
-    throw new Error('docs: IDENTITY_COLUMNS, IDENTITY_INTERMEDIATE and COLUMN_FORM disagree');
+  const record = Object.keys(readIdentityRecord(new Uint8Array(identityRecordBytes(128)))).join(',');
+  if (names !== record || names !== Object.keys(COLUMN_FORM).join(',')) {
+    throw new Error('docs: IDENTITY_COLUMNS, the identity record and COLUMN_FORM disagree');
   }
   const base = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, PROBE[f][0]])) as Record<
     IdentityField,

@@ -87,6 +87,11 @@ export class IdentityEncoder {
     this.clkOut = new Uint8Array(this.clkEncoder.bits >>> 3);
   }
 
+  /** The length of the CLK sent, in bytes. */
+  get clkBytes(): number {
+    return this.clkOut.length;
+  }
+
   /** @param extras the extra CLK fields' normalised values, by name (protocol v3 §4.1) */
   encode(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedIdentity {
     const e = this.encodeBytes(id, extras);

@@ -6,9 +6,16 @@ import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bytes, rleHybrid } from './rle.js';
-import { type ColumnDef, fileFooter, MAGIC, type RowGroupMeta, RowGroupBuilder } from './writer.js';
+import { type ColumnDef, fileFooter, MAGIC, RowGroupBuilder, type RowGroupMeta } from './writer.js';
 
-type Row = { id: number; year: number | null; name: string | null; code: string | null; blob: Uint8Array | null; n: number | null };
+type Row = {
+  id: number;
+  year: number | null;
+  name: string | null;
+  code: string | null;
+  blob: Uint8Array | null;
+  n: number | null;
+};
 
 const DEFS: ColumnDef[] = [
   { name: 'id', type: 'INTEGER', required: true },
@@ -29,7 +36,7 @@ function parquetFile(rows: readonly Row[], groupRows: number): Uint8Array {
   const offsets: number[] = [];
   let at = MAGIC.length;
   for (let g = 0; g < rows.length || (g === 0 && rows.length === 0); g += groupRows) {
-    const [id, year, name, code, blob, n] = b.columns as [typeof b.columns[0], ...typeof b.columns];
+    const [id, year, name, code, blob, n] = b.columns as [(typeof b.columns)[0], ...typeof b.columns];
     for (const r of rows.slice(g, g + groupRows)) {
       id.int(r.id);
       r.year === null ? year?.null() : year?.int(r.year);
@@ -97,29 +104,36 @@ async function duckdb(file: string): Promise<{ types: string[]; rows: Row[] }> {
 describe('the Parquet writer', () => {
   it('writes what DuckDB and hyparquet read back: types, nulls, dictionaries, row groups', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 300 }), fc.integer({ min: 1, max: 64 }), async (rows, g) => {
-        const bytes = parquetFile(rows, g);
-        const file = join(dir, 'p.parquet');
-        await writeFile(file, bytes);
-        const d = await duckdb(file);
-        expect(d.types).toEqual(['INTEGER', 'SMALLINT', 'VARCHAR', 'VARCHAR', 'BLOB', 'INTEGER']);
-        expect(d.rows).toEqual(rows);
-        // a second, independent reader
-        const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        const meta = parquetMetadata(buf);
-        expect(Number(meta.num_rows)).toBe(rows.length);
-        const h = await parquetReadObjects({ file: buf, utf8: false });
-        expect(
-          h.map((r) => ({
-            ...r,
-            name: r.name == null ? null : Buffer.from(r.name).toString('utf8'),
-            code: r.code == null ? null : Buffer.from(r.code).toString('utf8'),
-            blob: r.blob == null ? null : new Uint8Array(r.blob),
-            year: r.year ?? null,
-            n: r.n ?? null,
-          })),
-        ).toEqual(rows);
-      }),
+      fc.asyncProperty(
+        fc.array(row, { maxLength: 300 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (rows, g) => {
+          const bytes = parquetFile(rows, g);
+          const file = join(dir, 'p.parquet');
+          await writeFile(file, bytes);
+          const d = await duckdb(file);
+          expect(d.types).toEqual(['INTEGER', 'SMALLINT', 'VARCHAR', 'VARCHAR', 'BLOB', 'INTEGER']);
+          expect(d.rows).toEqual(rows);
+          // a second, independent reader
+          const buf = bytes.buffer.slice(
+            bytes.byteOffset,
+            bytes.byteOffset + bytes.byteLength,
+          ) as ArrayBuffer;
+          const meta = parquetMetadata(buf);
+          expect(Number(meta.num_rows)).toBe(rows.length);
+          const h = await parquetReadObjects({ file: buf, utf8: false });
+          expect(
+            h.map((r) => ({
+              ...r,
+              name: r.name == null ? null : Buffer.from(r.name).toString('utf8'),
+              code: r.code == null ? null : Buffer.from(r.code).toString('utf8'),
+              blob: r.blob == null ? null : new Uint8Array(r.blob),
+              year: r.year ?? null,
+              n: r.n ?? null,
+            })),
+          ).toEqual(rows);
+        },
+      ),
       { numRuns: 40 },
     );
   });

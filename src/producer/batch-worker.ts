@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import type { LinkageKey } from '../core/keys.js';
 import type { Mapping } from '../core/mapping.js';
 import { RID_BITS, RidPermutation } from '../core/rid.js';
+import type { RowGroupMeta } from '../parquet/writer.js';
 import { type Batch, processBatch } from './batch.js';
+import { sortEventBucket } from './bucket-sort.js';
 import type { Coverage } from './coverage.js';
 import { LineWriter } from './files.js';
-import { writeEventLine, writeIdentityLine, writeMapLine } from './intermediate.js';
+import { sortIdentityBucket } from './identity-parquet.js';
+import { identityRecordBytes, writeEventLine, writeIdentityRecord, writeMapLine } from './intermediate.js';
 import type { LineFormat } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
 
@@ -40,9 +43,16 @@ export interface BatchReply {
 
 export type BucketKind = 'identities' | 'events';
 
-/** The part file of one worker (`part`) for one rid bucket. */
+/** A bucket to sort: message to a worker. */
+export interface SortTask {
+  readonly kind: BucketKind;
+  readonly bucket: number;
+  readonly parts: number;
+}
+
+/** The part file of one worker (`part`) for one rid bucket: binary identity records, event lines. */
 export const bucketFile = (dir: string, kind: BucketKind, bucket: number, part: number): string =>
-  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}-${part}.csv`);
+  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}-${part}.${kind === 'identities' ? 'bin' : 'csv'}`);
 
 export const recordMapPart = (dir: string, part: number): string => join(dir, `record-map-${part}.csv`);
 
@@ -69,6 +79,8 @@ export class BatchWorker {
   private readonly events: LineWriter[];
   private readonly recordMap: LineWriter;
   private readonly bucketShift: number;
+  /** an identity record being written */
+  private readonly record: Uint8Array;
 
   constructor(
     private readonly setup: BatchSetup,
@@ -85,6 +97,7 @@ export class BatchWorker {
     this.events = open('events');
     this.recordMap = new LineWriter(recordMapPart(dir, part));
     this.bucketShift = RID_BITS - Math.log2(buckets);
+    this.record = new Uint8Array(identityRecordBytes(this.processor.clkBytes));
   }
 
   handle(batch: Batch): BatchReply {
@@ -93,7 +106,7 @@ export class BatchWorker {
       const b = row.rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
       writeEventLine(this.events[b] as LineWriter, row);
       if (row.encoded !== null) {
-        writeIdentityLine(this.identities[b] as LineWriter, row);
+        writeIdentityRecord(this.identities[b] as LineWriter, row, this.record);
         writeMapLine(this.recordMap, row);
       }
     });
@@ -101,5 +114,18 @@ export class BatchWorker {
 
   close(): void {
     for (const w of [...this.events, ...this.identities, this.recordMap]) w.close();
+  }
+
+  /**
+   * Sorts one rid bucket of the run's part files (after every worker's `close`): the identities into
+   * the bucket's Parquet row groups, whose metadata it returns (identity-parquet.ts); the events into
+   * the bucket's sorted file (bucket-sort.ts), returning no row group.
+   */
+  sort(task: SortTask): RowGroupMeta[] {
+    if (task.kind === 'events') {
+      sortEventBucket(this.setup.dir, task.bucket, task.parts);
+      return [];
+    }
+    return sortIdentityBucket(this.setup.dir, task.bucket, task.parts, this.record.length);
   }
 }

@@ -5,33 +5,27 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketFile } from './batch-worker.js';
-import { sortBucket, sortedBucketFile } from './bucket-sort.js';
+import { sortEventBucket, sortedEventFile } from './bucket-sort.js';
 
-describe('sortBucket', () => {
+describe('sortEventBucket', () => {
   it('merges the parts of a bucket by rid, an identity’s events by input row, and removes the parts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ldh-bucket-'));
     // rows 0–5 shared out between two workers; rid 900 has events in both parts
     await writeFile(bucketFile(dir, 'events', 3, 0), '900,0,a\n17,2,b\n900,4,c\n');
     await writeFile(bucketFile(dir, 'events', 3, 1), '900,1,d\n5,3,e\n1073741823,5,f\n');
-    await writeFile(bucketFile(dir, 'identities', 3, 0), '900,x,,\n17,y,,\n');
-    await writeFile(bucketFile(dir, 'identities', 3, 1), '1073741823,z,,\n5,w,,\n');
-    sortBucket(dir, 'events', 3, 2);
-    sortBucket(dir, 'identities', 3, 2);
-    expect(await readFile(sortedBucketFile(dir, 'events', 3), 'utf8')).toBe(
+    sortEventBucket(dir, 3, 2);
+    expect(await readFile(sortedEventFile(dir, 3), 'utf8')).toBe(
       '5,3,e\n17,2,b\n900,0,a\n900,1,d\n900,4,c\n1073741823,5,f\n',
     );
-    expect(await readFile(sortedBucketFile(dir, 'identities', 3), 'utf8')).toBe(
-      '5,w,,\n17,y,,\n900,x,,\n1073741823,z,,\n',
-    );
     expect(existsSync(bucketFile(dir, 'events', 3, 0))).toBe(false);
-    expect(existsSync(bucketFile(dir, 'identities', 3, 1))).toBe(false);
+    expect(existsSync(bucketFile(dir, 'events', 3, 1))).toBe(false);
   });
 
   it('writes an empty file for an empty bucket', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ldh-bucket-'));
     await writeFile(bucketFile(dir, 'events', 0, 0), '');
-    sortBucket(dir, 'events', 0, 1);
-    expect(await readFile(sortedBucketFile(dir, 'events', 0), 'utf8')).toBe('');
+    sortEventBucket(dir, 0, 1);
+    expect(await readFile(sortedEventFile(dir, 0), 'utf8')).toBe('');
   });
 
   it('orders any lines as a comparison sort on (rid, input row) does', async () => {
@@ -54,9 +48,9 @@ describe('sortBucket', () => {
             const mine = lines.filter((l) => l.part === part).map((l) => `${l.text}\n`);
             await writeFile(bucketFile(dir, 'events', bucket, part), mine.join(''));
           }
-          sortBucket(dir, 'events', bucket, 3);
+          sortEventBucket(dir, bucket, 3);
           const want = [...lines].sort((a, b) => a.rid - b.rid || a.row - b.row).map((l) => `${l.text}\n`);
-          expect(await readFile(sortedBucketFile(dir, 'events', bucket), 'utf8')).toBe(want.join(''));
+          expect(await readFile(sortedEventFile(dir, bucket), 'utf8')).toBe(want.join(''));
         },
       ),
       { numRuns: 100 },

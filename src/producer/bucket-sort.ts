@@ -1,18 +1,20 @@
 /**
  * The last step of the rows phase, in the worker threads: each rid bucket's part files (one per worker,
- * batch-worker.ts) are merged into one file in extract order — by rid, and an identity's events by input
- * row —, so that DuckDB only streams the sorted buckets, in bucket order, into Parquet (parquet.ts) with
- * no sort of its own. A bucket holds a bounded number of rows (`ridBuckets`), so the memory a sort takes
- * does not grow with the input; the buckets of a run are shared out between the threads.
+ * batch-worker.ts) are put in extract order — by rid, and an identity's events by input row. The event
+ * lines are merged into one sorted file per bucket, so that DuckDB only streams the sorted buckets, in
+ * bucket order, into Parquet (parquet.ts) with no sort of its own; the identity records are sorted with
+ * the same radix sort into Parquet row groups (identity-parquet.ts). A bucket holds a bounded number of
+ * rows (`ridBuckets`), so the memory a sort takes does not grow with the input; the buckets of a run are
+ * shared out between the threads.
  */
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RID_BITS } from '../core/rid.js';
-import { type BucketKind, bucketFile } from './batch-worker.js';
+import { bucketFile } from './batch-worker.js';
 
-/** The sorted file of one bucket. */
-export const sortedBucketFile = (dir: string, kind: BucketKind, bucket: number): string =>
-  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}.csv`);
+/** The sorted event file of one bucket. */
+export const sortedEventFile = (dir: string, bucket: number): string =>
+  join(dir, `events-b${String(bucket).padStart(3, '0')}.csv`);
 
 const LF = 0x0a;
 const COMMA = 0x2c;
@@ -57,9 +59,10 @@ function scratch(lines: number): void {
 /**
  * The lines 0 … n − 1 ordered by rid, lines of equal rid in their order: a stable radix sort, two passes
  * of RADIX_BITS bits (with it a bucket sorts in about half the time it took with a comparison sort of
- * float keys: bench/README.md, Producer tool).
+ * float keys: bench/README.md, Producer tool). The order is valid until the next call.
  */
-function orderByRid(rids: Uint32Array, n: number): Uint32Array {
+export function orderByRid(rids: Uint32Array, n: number): Uint32Array {
+  scratch(n);
   let from = swapOrder;
   let to = lineOrder;
   for (let i = 0; i < n; i++) from[i] = i;
@@ -86,8 +89,11 @@ function orderByRid(rids: Uint32Array, n: number): Uint32Array {
   return from;
 }
 
-/** Reads the files one after another into `input` (grown as needed); the bytes read. */
-function readAll(files: readonly string[]): Buffer {
+/**
+ * Reads the files one after another into a buffer kept for the next call (grown as needed); the bytes
+ * read, valid until the next call.
+ */
+export function readAll(files: readonly string[]): Buffer {
   const fds = files.map((f) => openSync(f, 'r'));
   try {
     const size = fds.reduce((n, fd) => n + fstatSync(fd).size, 0);
@@ -111,11 +117,11 @@ function readAll(files: readonly string[]): Buffer {
 }
 
 /**
- * Merges the part files of one bucket into its sorted file and removes them. Lines start with
- * `rid,` (identity lines: one per rid) or `rid,row,` (event lines: ordered by rid, then row).
+ * Merges the event part files of one bucket into its sorted file and removes them. Lines start with
+ * `rid,row,`: they are ordered by rid, then row.
  */
-export function sortBucket(dir: string, kind: BucketKind, bucket: number, parts: number): void {
-  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, kind, bucket, p));
+export function sortEventBucket(dir: string, bucket: number, parts: number): void {
+  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'events', bucket, p));
   const data = readAll(files);
   let lines = 0;
   for (let i = data.indexOf(LF); i >= 0; i = data.indexOf(LF, i + 1)) lines++;
@@ -124,17 +130,17 @@ export function sortBucket(dir: string, kind: BucketKind, bucket: number, parts:
   starts[0] = 0;
   for (let n = 1, i = data.indexOf(LF); i >= 0; i = data.indexOf(LF, i + 1)) starts[n++] = i + 1;
   const rids = lineRids;
-  const rows = kind === 'events' ? lineRows : null;
+  const rows = lineRows;
   const end = { at: 0 };
   for (let n = 0; n < lines; n++) {
     const rid = readInt(data, starts[n] as number, end);
     if (rid >= 2 ** RID_BITS) throw new RangeError('a rid out of range');
     rids[n] = rid;
-    if (rows !== null) rows[n] = readInt(data, end.at + 1, end);
+    rows[n] = readInt(data, end.at + 1, end);
   }
   // by rid, then by position in the part files
   const order = orderByRid(rids, lines);
-  if (rows !== null) byRowWithinRid(order, lines, rids, rows);
+  byRowWithinRid(order, lines, rids, rows);
   const out = output;
   let o = 0;
   for (let k = 0; k < lines; k++) {
@@ -145,7 +151,7 @@ export function sortBucket(dir: string, kind: BucketKind, bucket: number, parts:
     if (to - from < 96) for (let i = from; i < to; i++) out[o++] = data[i] as number;
     else o += data.copy(out, o, from, to);
   }
-  writeFileSync(sortedBucketFile(dir, kind, bucket), out.subarray(0, o), { flag: 'wx', mode: 0o600 });
+  writeFileSync(sortedEventFile(dir, bucket), out.subarray(0, o), { flag: 'wx', mode: 0o600 });
   for (const f of files) unlinkSync(f);
 }
 

@@ -59,6 +59,13 @@ export class LineWriter {
     this.used = at;
   }
 
+  /** Appends bytes as they are (a binary record). */
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.used);
+    this.used += b.length;
+  }
+
   /** Appends one byte (a separator, a line feed). */
   byte(b: number): void {
     this.room(1);

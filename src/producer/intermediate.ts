@@ -1,25 +1,36 @@
 /**
- * The intermediate files of the rows phase — what each worker writes per rid bucket (batch-worker.ts),
- * sorted by bucket-sort.ts and read by DuckDB into Parquet (parquet.ts): CSV lines without a header,
- * written field by field straight into the writers' buffers. Identity lines carry the encodings (the
- * pseudonyms and the CLK) in base64, which DuckDB turns back into bytes — in hex the pseudonyms made the
- * lines 12 % longer and DuckDB's read of them 10–20 % slower (bench/README.md, Producer tool); event lines
- * carry the input row, to put an identity's events in input order, which is not sent.
+ * The intermediate files of the rows phase — what each worker writes per rid bucket (batch-worker.ts).
+ * Identities are fixed-size binary records, which the workers sort by rid and write as the Parquet row
+ * groups of extract.parquet themselves (identity-parquet.ts). Events are CSV lines without a header,
+ * written field by field straight into the writers' buffers, sorted by bucket-sort.ts and read by DuckDB
+ * into Parquet (parquet.ts); they carry the input row, to put an identity's events in input order, which
+ * is not sent. The record map stays at the producer.
  */
 import { ATTRIBUTES, type Source } from '../core/fields.js';
+import { NIR_CLASSES } from '../core/nir.js';
 import { LineWriter } from './files.js';
 import type { ProcessedRow } from './row-processor.js';
 
-/** Columns of the intermediate identity file, in order (all text). */
-export const IDENTITY_INTERMEDIATE = [
-  'rid',
-  'nir_class',
-  'nir_p1',
-  'idkey',
-  'clk',
-  'birth_year',
-  'sex',
-] as const;
+/**
+ * The identity record of the part files: fixed size, little-endian — rid (u32) · NIR class (u8, its
+ * index in NIR_CLASSES) · flags (u8: 1 NIR pseudonym, 2 secondary key, 4 birth year, 8 sex) · birth year
+ * (u16) · sex (u8, ASCII) · 3 zero bytes · NIR pseudonym P1 (32 bytes) · secondary key (32) · CLK. An
+ * absent value's bytes are zero.
+ */
+export const IDENTITY_RECORD = {
+  rid: 0,
+  nirClass: 4,
+  flags: 5,
+  birthYear: 6,
+  sex: 8,
+  nir: 12,
+  idkey: 44,
+  clk: 76,
+} as const;
+export const FLAG = { nir: 1, idkey: 2, birthYear: 4, sex: 8 } as const;
+
+/** The size of an identity record with a CLK of `clkBytes` bytes. */
+export const identityRecordBytes = (clkBytes: number): number => IDENTITY_RECORD.clk + clkBytes;
 
 /** Columns of the intermediate event file, in order (`row`: the 0-based input row, to order events). */
 export function eventIntermediate(source: Source): string[] {
@@ -30,25 +41,64 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const QUOTE = 0x22;
 
-/** The identity line of a row that introduced an identity (`row.encoded` set). */
-export function writeIdentityLine(w: LineWriter, row: ProcessedRow): void {
+/**
+ * Writes the identity record of a row that introduced an identity (`row.encoded` set), through `record`,
+ * a scratch buffer of `identityRecordBytes` bytes.
+ */
+export function writeIdentityRecord(w: LineWriter, row: ProcessedRow, record: Uint8Array): void {
   const e = row.encoded;
   const id = row.identity;
   if (e === null || id === null) return;
-  w.int(row.rid);
-  w.byte(COMMA);
-  w.text(e.nirClass);
-  w.byte(COMMA);
-  if (e.nir !== null) w.base64(e.nir);
-  w.byte(COMMA);
-  if (e.idkey !== null) w.base64(e.idkey);
-  w.byte(COMMA);
-  w.base64(e.clk);
-  w.byte(COMMA);
-  if (id.birthDate !== null) w.int(id.birthDate.year);
-  w.byte(COMMA);
-  if (id.sex !== null) w.text(id.sex);
-  w.byte(LF);
+  const R = IDENTITY_RECORD;
+  if (record.length !== R.clk + e.clk.length) throw new RangeError('an identity record of the wrong size');
+  record.fill(0, 0, R.clk);
+  const rid = row.rid;
+  record[0] = rid & 0xff;
+  record[1] = (rid >>> 8) & 0xff;
+  record[2] = (rid >>> 16) & 0xff;
+  record[3] = rid >>> 24;
+  record[R.nirClass] = NIR_CLASSES.indexOf(e.nirClass);
+  let flags = 0;
+  if (e.nir !== null) {
+    flags |= FLAG.nir;
+    record.set(e.nir, R.nir);
+  }
+  if (e.idkey !== null) {
+    flags |= FLAG.idkey;
+    record.set(e.idkey, R.idkey);
+  }
+  const year = id.birthDate?.year ?? null;
+  if (year !== null) {
+    flags |= FLAG.birthYear;
+    record[R.birthYear] = year & 0xff;
+    record[R.birthYear + 1] = year >>> 8;
+  }
+  if (id.sex !== null) {
+    flags |= FLAG.sex;
+    record[R.sex] = id.sex.charCodeAt(0);
+  }
+  record[R.flags] = flags;
+  record.set(e.clk, R.clk);
+  w.bytes(record);
+}
+
+/** An identity record's values by extract column, as text (documentation, tests): binary in base64. */
+export function readIdentityRecord(record: Uint8Array): Record<string, string> {
+  const R = IDENTITY_RECORD;
+  const flags = record[R.flags] as number;
+  const b64 = (from: number, to: number) => Buffer.from(record.subarray(from, to)).toString('base64');
+  return {
+    rid: String(new DataView(record.buffer, record.byteOffset).getUint32(R.rid, true)),
+    nir_class: NIR_CLASSES[record[R.nirClass] as number] ?? '?',
+    nir_p1: flags & FLAG.nir ? b64(R.nir, R.nir + 32) : '',
+    idkey: flags & FLAG.idkey ? b64(R.idkey, R.idkey + 32) : '',
+    clk: b64(R.clk, record.length),
+    birth_year:
+      flags & FLAG.birthYear
+        ? String((record[R.birthYear] as number) | ((record[R.birthYear + 1] as number) << 8))
+        : '',
+    sex: flags & FLAG.sex ? String.fromCharCode(record[R.sex] as number) : '',
+  };
 }
 
 /** The event line of a kept row: rid, input row, minimised attributes. */

@@ -1,48 +1,109 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { IDENTITY_COLUMNS } from '../core/extract-schema.js';
+import { NIR_CLASSES } from '../core/nir.js';
 import { bucketFile } from './batch-worker.js';
-import { sortBucket } from './bucket-sort.js';
+import { sortEventBucket } from './bucket-sort.js';
+import { LineWriter } from './files.js';
+import { sortIdentityBucket } from './identity-parquet.js';
+import { identityRecordBytes, writeIdentityRecord } from './intermediate.js';
 import { writeParquet } from './parquet.js';
+import type { ProcessedRow } from './row-processor.js';
+
+const CLK_BYTES = 128;
+
+/** What the rows phase would write for identity `i` of rid `rid`: some values missing, by i. */
+function identityRow(rid: number, i: number): ProcessedRow {
+  const bytes = (n: number, v: number) => new Uint8Array(n).fill(v);
+  return {
+    rid,
+    rowIndex: i,
+    recordId: `r${i}`,
+    attributes: [],
+    identity: {
+      birthDate: i % 5 === 0 ? null : { year: 1950 + i, month: null, day: null },
+      sex: i % 3 === 0 ? null : i % 2 === 0 ? '2' : '1',
+    } as unknown as ProcessedRow['identity'],
+    encoded: {
+      nirClass: NIR_CLASSES[i % NIR_CLASSES.length] as (typeof NIR_CLASSES)[number],
+      nir: i % 4 === 0 ? null : bytes(32, i % 251),
+      idkey: i % 7 === 0 ? null : bytes(32, (i + 1) % 251),
+      clk: bytes(CLK_BYTES, (i + 2) % 251),
+    },
+  };
+}
 
 describe('writeParquet', () => {
-  it("writes the sorted buckets in rid order, an identity's events in input order", async () => {
+  it("writes the sorted buckets in rid order with every identity value, an identity's events in input order", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ldh-parquet-'));
     // 4 buckets × 2 parts; rids are 30-bit, bucket = top 2 bits
     const rid = (b: number, i: number) => b * 2 ** 28 + ((i * 7919) % 1000);
-    const clk = Buffer.alloc(128, 7).toString('base64');
+    const record = new Uint8Array(identityRecordBytes(CLK_BYTES));
+    const want = new Map<number, number>(); // rid → i
     for (let b = 0; b < 4; b++) {
       for (let p = 0; p < 2; p++) {
-        const ids: string[] = [];
+        const ids = new LineWriter(bucketFile(dir, 'identities', b, p));
         const evs: string[] = [];
         for (let i = p; i < 40; i += 2) {
           const r = rid(b, i);
-          ids.push(`${r},certified,${'ab'.repeat(32)},,${clk},19${50 + i},1`);
+          writeIdentityRecord(ids, identityRow(r, 40 * b + i), record);
+          want.set(r, 40 * b + i);
           for (let e = 0; e < 2; e++)
             evs.push(`${r},${1000 * b + 10 * i + (1 - e)},2020-0${1 + e},,cdi,full,C,75,1500`);
         }
-        await writeFile(bucketFile(dir, 'identities', b, p), `${ids.join('\n')}\n`);
+        ids.close();
         await writeFile(bucketFile(dir, 'events', b, p), `${evs.join('\n')}\n`);
       }
     }
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
-    const rows = async (file: string) =>
-      (await conn.runAndReadAll(`SELECT * FROM '${join(dir, file)}'`)).getRowsJS();
+    const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
     try {
-      for (const kind of ['identities', 'events'] as const)
-        for (let b = 0; b < 4; b++) sortBucket(dir, kind, b, 2);
+      const groups = [0, 1, 2, 3].map((b) => sortIdentityBucket(dir, b, 2, record.length));
+      for (let b = 0; b < 4; b++) sortEventBucket(dir, b, 2);
       const steps: string[] = [];
-      await writeParquet(conn, { source: 'dsn', dir, buckets: 4, step: (s: string) => steps.push(s) });
-      expect(steps).toEqual(['ids', 'evs']);
-      const ids = await rows('extract.parquet');
-      const evs = await rows('events.parquet');
+      await writeParquet(async () => conn, {
+        source: 'dsn',
+        dir,
+        buckets: 4,
+        identities: Promise.resolve(groups),
+        events: Promise.resolve(),
+        createdBy: 'ldh-link test',
+        step: (s: string) => steps.push(s),
+      });
+      expect(steps.sort()).toEqual(['evs', 'ids']);
+      const file = (f: string) => `read_parquet('${join(dir, f)}')`;
+      const types = await rows(`DESCRIBE SELECT * FROM ${file('extract.parquet')}`);
+      expect(types.map((t) => [t[0], t[1]])).toEqual(IDENTITY_COLUMNS.map((c) => [c.name, c.type]));
+      const ids = await rows(`SELECT * FROM ${file('extract.parquet')}`);
+      const evs = await rows(`SELECT * FROM ${file('events.parquet')}`);
       expect(ids).toHaveLength(160);
       expect(evs).toHaveLength(320);
       const rids = ids.map((r) => Number(r[0]));
-      expect(rids).toEqual([...rids].sort((x, y) => x - y));
+      expect(rids).toEqual([...want.keys()].sort((x, y) => x - y));
+      for (const [r, nirClass, nir, idkey, clk, year, sex] of ids) {
+        const e = identityRow(Number(r), want.get(Number(r)) as number);
+        const bytes = (b: Uint8Array | null) => (b === null ? null : [...b]);
+        expect({
+          nirClass,
+          nir: bytes(nir as Uint8Array | null),
+          idkey: bytes(idkey as Uint8Array | null),
+          clk: bytes(clk as Uint8Array),
+          year,
+          sex,
+        }).toEqual({
+          nirClass: e.encoded?.nirClass,
+          nir: bytes(e.encoded?.nir ?? null),
+          idkey: bytes(e.encoded?.idkey ?? null),
+          clk: bytes(e.encoded?.clk ?? null),
+          year: e.identity?.birthDate?.year ?? null,
+          sex: e.identity?.sex ?? null,
+        });
+      }
       const eventRids = evs.map((r) => Number(r[0]));
       expect(eventRids).toEqual([...eventRids].sort((x, y) => x - y));
       // an identity's events in input order (the `row` column), not in the order of the part files
@@ -50,9 +111,33 @@ describe('writeParquet', () => {
         `${rid(0, 0)}:2020-02`,
         `${rid(0, 0)}:2020-01`,
       ]);
+      // nothing left but the two files
+      expect((await readdir(dir)).sort()).toEqual([
+        'events-b000.csv',
+        'events-b001.csv',
+        'events-b002.csv',
+        'events-b003.csv',
+        'events.parquet',
+        'extract.parquet',
+      ]);
+      expect(existsSync(bucketFile(dir, 'identities', 0, 0))).toBe(false);
     } finally {
       conn.closeSync();
       db.closeSync();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a truncated identity part file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ldh-parquet-'));
+    try {
+      await writeFile(
+        bucketFile(dir, 'identities', 0, 0),
+        new Uint8Array(identityRecordBytes(CLK_BYTES) + 3),
+      );
+      expect(() => sortIdentityBucket(dir, 0, 1, identityRecordBytes(CLK_BYTES))).toThrow(/truncated/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -9,23 +9,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LdhError } from '../core/errors.js';
+import type { RowGroupMeta } from '../parquet/writer.js';
 import type { Batch } from './batch.js';
-import { type BatchReply, type BatchSetup, BatchWorker, type BucketKind } from './batch-worker.js';
-import { sortBucket } from './bucket-sort.js';
+import {
+  type BatchReply,
+  type BatchSetup,
+  BatchWorker,
+  type BucketKind,
+  type SortTask,
+} from './batch-worker.js';
 import { NotPlainCsv } from './row-lines.js';
 
 type Reply =
   | { ok: true; reply: BatchReply }
   | { ok: false; seq: number; error: string }
   | { closed: boolean; error?: string }
-  | { sorted: boolean; error?: string };
-
-/** A bucket to sort: message to a worker. */
-export interface SortTask {
-  readonly kind: BucketKind;
-  readonly bucket: number;
-  readonly parts: number;
-}
+  | { sorted: boolean; groups?: RowGroupMeta[]; error?: string };
 
 export class BatchPool {
   private readonly workers: Worker[] = [];
@@ -36,8 +35,8 @@ export class BatchPool {
     { resolve: (r: BatchReply) => void; reject: (e: Error) => void }
   >();
   private readonly closing = new Map<Worker, (ok: boolean) => void>();
-  /** per worker, the sort tasks sent and not answered yet, oldest first */
-  private readonly sorting = new Map<Worker, ((ok: boolean) => void)[]>();
+  /** per worker, the sort tasks sent and not answered yet, oldest first: their row groups, null if failed */
+  private readonly sorting = new Map<Worker, ((groups: RowGroupMeta[] | null) => void)[]>();
   private readonly queue: Promise<BatchReply>[] = [];
   private next = 0;
 
@@ -64,7 +63,7 @@ export class BatchPool {
           return;
         }
         if ('sorted' in m) {
-          this.sorting.get(w)?.shift()?.(m.sorted);
+          this.sorting.get(w)?.shift()?.(m.sorted ? (m.groups ?? []) : null);
           return;
         }
         const seq = m.ok ? m.reply.seq : m.seq;
@@ -79,7 +78,7 @@ export class BatchPool {
           p.reject(new LdhError('INTERNAL', 'a worker stopped', { cause: e }));
         this.pending.clear();
         this.closing.get(w)?.(false);
-        for (const done of this.sorting.get(w)?.splice(0) ?? []) done(false);
+        for (const done of this.sorting.get(w)?.splice(0) ?? []) done(null);
       });
       this.workers.push(w);
     }
@@ -157,11 +156,12 @@ export class BatchPool {
   }
 
   /**
-   * Sorts the part files of one kind into one file per rid bucket (bucket-sort.ts), the buckets shared
-   * out between the threads; after `close`. A thread sorts in the order asked: identities asked first are
-   * ready while the events are still being sorted.
+   * Sorts the part files of one kind, one rid bucket at a time, the buckets shared out between the
+   * threads (`BatchWorker.sort`); after `close`. A thread sorts in the order asked: identities asked first
+   * are ready while the events are still being sorted. Resolves with each bucket's row groups (none for
+   * the events).
    */
-  async sort(kind: BucketKind): Promise<void> {
+  async sort(kind: BucketKind): Promise<RowGroupMeta[][]> {
     const setup = this.setup;
     if (setup === null) throw new Error('BatchPool.start must come first');
     const tasks = Array.from(
@@ -169,13 +169,13 @@ export class BatchPool {
       (_, bucket): SortTask => ({ kind, bucket, parts: this.parts }),
     );
     if (this.inline) {
-      for (const t of tasks) sortBucket(setup.dir, t.kind, t.bucket, t.parts);
-      return;
+      const inline = this.inline;
+      return tasks.map((t) => inline.sort(t));
     }
     const sorted = await Promise.all(
       tasks.map((task, i) => {
         const w = this.workers[i % this.workers.length] as Worker;
-        return new Promise<boolean>((resolve) => {
+        return new Promise<RowGroupMeta[] | null>((resolve) => {
           const queue = this.sorting.get(w) ?? [];
           this.sorting.set(w, queue);
           queue.push(resolve);
@@ -183,7 +183,12 @@ export class BatchPool {
         });
       }),
     );
-    if (sorted.some((ok) => !ok)) throw new LdhError('INTERNAL', 'a worker could not sort its part files');
+    const groups: RowGroupMeta[][] = [];
+    for (const g of sorted) {
+      if (g === null) throw new LdhError('INTERNAL', 'a worker could not sort its part files');
+      groups.push(g);
+    }
+    return groups;
   }
 
   /** Stops the threads (at the end of a run, or without flushing after a failure). */

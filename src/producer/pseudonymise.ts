@@ -219,16 +219,15 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
     }
     const { rejects, coverage, inputRows, parts, buckets } = run;
     phase('rows', t0);
-    // the threads sort the rid buckets, identities first, while DuckDB writes what is sorted
+    // the threads sort the rid buckets, identities first (into Parquet row groups), while the main thread
+    // puts extract.parquet together and DuckDB writes the sorted events
     const threads = pool;
-    const sorted = {
-      identities: threads.sort('identities'),
-      // the threads stop once the events are sorted: their memory is not kept while DuckDB writes
-      events: threads.sort('events').then(() => threads.abort()),
-    };
+    const identities = threads.sort('identities');
+    // the threads stop once the events are sorted: their memory is not kept while DuckDB writes
+    const events = threads.sort('events').then(() => threads.abort());
     // awaited by writeParquet; a failure before then stops the run
-    sorted.identities.then(() => phase('sorted:ids', t0)).catch(() => {});
-    sorted.events.then(() => phase('sorted:evs', t0)).catch(() => {});
+    identities.then(() => phase('sorted:ids', t0)).catch(() => {});
+    events.then(() => phase('sorted:evs', t0)).catch(() => {});
 
     for (const m of malformed) {
       countReject(coverage, 'CSV_MALFORMED');
@@ -245,11 +244,13 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet(await duck.connection(), {
+    await writeParquet(duck.connection, {
       source: opts.source,
       dir: tmp,
       buckets,
-      sorted: (kind) => sorted[kind],
+      identities,
+      events,
+      createdBy: `ldh-link ${TOOL_VERSION}`,
       step: (name) => phase(`parquet:${name}`, t0),
     });
     await concatenate(

@@ -67,6 +67,11 @@ export class RowProcessor {
     this.minimise = attributeMinimiser(mapping.source, mapping);
   }
 
+  /** The length of the CLKs, in bytes. */
+  get clkBytes(): number {
+    return this.encoder.clkBytes;
+  }
+
   /**
    * @param get raw value of a canonical field, already translated by the mapping's value tables
    * @param rowIndex 0-based index of the row in the input (unique per run)

@@ -26,7 +26,7 @@ export interface RowsRun {
 
 /**
  * The lines of `file` from byte `from` on. When a plain CSV turns out not to be (NotPlainCsv), the files
- * written so far (rejects.csv, the part files: the folder's .csv files) are removed before the error is
+ * written so far (rejects.csv, the part files: the folder's .csv and .bin files) are removed before the error is
  * passed on, so that the run can start again with DuckDB reading the input.
  */
 export async function processRows(run: {
@@ -65,7 +65,7 @@ export async function processRows(run: {
     await pool.abort();
     if (e instanceof NotPlainCsv) {
       rejects.close();
-      const written = (await readdir(setup.dir)).filter((f) => f.endsWith('.csv'));
+      const written = (await readdir(setup.dir)).filter((f) => f.endsWith('.csv') || f.endsWith('.bin'));
       await Promise.all(written.map((f) => rm(join(setup.dir, f), { force: true })));
     }
     throw e;

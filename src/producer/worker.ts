@@ -7,24 +7,20 @@
 import { parentPort } from 'node:worker_threads';
 import { linkageKey } from '../core/keys.js';
 import type { Batch } from './batch.js';
-import { type BatchSetup, BatchWorker } from './batch-worker.js';
-import { sortBucket } from './bucket-sort.js';
-import type { SortTask } from './pool.js';
+import { type BatchSetup, BatchWorker, type SortTask } from './batch-worker.js';
 
 type Message = { setup: BatchSetup; part: number } | Batch | { close: true } | { sort: SortTask };
 
 let worker: BatchWorker | null = null;
-let dir = '';
 parentPort?.on('message', (msg: Message) => {
   if ('setup' in msg) {
     worker = new BatchWorker({ ...msg.setup, key: linkageKey(msg.setup.key.bytes) }, msg.part);
-    dir = msg.setup.dir;
     return;
   }
   if ('sort' in msg) {
     try {
-      sortBucket(dir, msg.sort.kind, msg.sort.bucket, msg.sort.parts);
-      parentPort?.postMessage({ sorted: true });
+      if (worker === null) throw new Error('no setup');
+      parentPort?.postMessage({ sorted: true, groups: worker.sort(msg.sort) });
     } catch (e) {
       parentPort?.postMessage({ sorted: false, error: e instanceof Error ? e.name : 'Error' });
     }
