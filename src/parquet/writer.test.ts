@@ -1,12 +1,22 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bytes, rleHybrid } from './rle.js';
-import { type ColumnDef, fileFooter, MAGIC, RowGroupBuilder, type RowGroupMeta } from './writer.js';
+import {
+  type Codec,
+  type ColumnDef,
+  fileFooter,
+  MAGIC,
+  RowGroupBuilder,
+  type RowGroupMeta,
+} from './writer.js';
+
+const GZIP: Codec = { id: 2, compress: (body) => gzipSync(Buffer.concat(body), { level: 1 }) };
 
 type Row = {
   id: number;
@@ -29,8 +39,8 @@ const DEFS: ColumnDef[] = [
 const utf8 = new TextEncoder();
 
 /** A whole file of `rows` in row groups of at most `groupRows` rows. */
-function parquetFile(rows: readonly Row[], groupRows: number): Uint8Array {
-  const b = new RowGroupBuilder(DEFS);
+function parquetFile(rows: readonly Row[], groupRows: number, codec: Codec | null = null): Uint8Array {
+  const b = new RowGroupBuilder(DEFS, codec);
   const parts: Uint8Array[] = [MAGIC];
   const metas: RowGroupMeta[] = [];
   const offsets: number[] = [];
@@ -121,7 +131,11 @@ describe('the Parquet writer', () => {
           ) as ArrayBuffer;
           const meta = parquetMetadata(buf);
           expect(Number(meta.num_rows)).toBe(rows.length);
-          const h = await parquetReadObjects({ file: buf, utf8: false });
+          const h = await parquetReadObjects({
+            file: buf,
+            utf8: false,
+            compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
+          });
           expect(
             h.map((r) => ({
               ...r,

@@ -1,7 +1,8 @@
 /**
  * A Parquet writer for flat tables of the four column types an extract has — INTEGER, SMALLINT (INT32),
- * VARCHAR and BLOB (BYTE_ARRAY) —, written as data pages v1, uncompressed, one page per column chunk:
- * PLAIN values, or a dictionary page and RLE_DICTIONARY indices; definition levels in the RLE hybrid.
+ * VARCHAR and BLOB (BYTE_ARRAY) —, written as data pages v1, one page per column chunk, uncompressed or
+ * through a codec given by the caller: PLAIN values, or a dictionary page and RLE_DICTIONARY indices;
+ * definition levels in the RLE hybrid.
  * Row groups are built apart (`RowGroupBuilder`, in any thread, offsets relative to the row group) and
  * put together with the footer (`fileFooter`) by whoever writes the file, in order. Pure: bytes in,
  * bytes out. Reference: https://parquet.apache.org/docs/file-format/ and parquet.thrift.
@@ -39,13 +40,28 @@ export interface ChunkMeta {
   readonly encodings: readonly number[];
   readonly dataPageOffset: number;
   readonly dictionaryPageOffset: number | null;
+  /** bytes in the file */
   readonly size: number;
+  /** bytes once the pages are uncompressed (headers included) */
+  readonly uncompressedSize: number;
+}
+
+/**
+ * A compression codec of the pages: its parquet.thrift CompressionCodec number, and a function that
+ * compresses a page's body given in pieces (GZIP = 2: RFC 1952).
+ */
+export interface Codec {
+  readonly id: number;
+  readonly compress: (body: readonly Uint8Array[]) => Uint8Array;
 }
 
 /** A row group's metadata (a plain object: it crosses threads); offsets from its first byte. */
 export interface RowGroupMeta {
   readonly rows: number;
   readonly size: number;
+  readonly uncompressedSize: number;
+  /** the pages' CompressionCodec */
+  readonly codec: number;
   readonly columns: readonly ChunkMeta[];
 }
 
@@ -60,17 +76,27 @@ export class ColumnBuilder {
   private present = 0;
   /** PLAIN values, or the dictionary's PLAIN entries */
   private readonly values = new Bytes(1 << 16);
-  /** dictionary: each row's index, the entries' start in `values`, an open-addressing table of entries */
+  /**
+   * dictionary: each row's index; the entries' start in `values` (their PLAIN value) and length; an
+   * open-addressing table of the entries by their bytes' FNV-1a hash; the last row's entry
+   */
   private indices = new Uint32Array(0);
   private entryStarts = new Int32Array(0);
+  private entryLengths = new Int32Array(0);
   private entries = 0;
   private slots = new Int32Array(0);
+  private last = -1;
+  private readonly intKey = new Uint8Array(4);
+  /** bytes before a PLAIN value: the length of a BYTE_ARRAY, none for an INT32 */
+  private readonly prefix: number;
   private readonly pieces = new Bytes(1 << 12);
 
   constructor(readonly def: ColumnDef) {
+    this.prefix = physical(def.type) === TYPE.BYTE_ARRAY ? 4 : 0;
     if (def.dictionary) {
       this.indices = new Uint32Array(1024);
       this.entryStarts = new Int32Array(64);
+      this.entryLengths = new Int32Array(64);
       this.slots = new Int32Array(128).fill(-1);
     }
   }
@@ -97,53 +123,79 @@ export class ColumnBuilder {
 
   /** An INT32 value (INTEGER, SMALLINT). */
   int(v: number): void {
-    const b = this.values;
     if (this.def.dictionary) {
-      const from = b.length;
-      b.u32le(v);
-      this.lookup(from);
+      const k = this.intKey;
+      k[0] = v & 0xff;
+      k[1] = (v >>> 8) & 0xff;
+      k[2] = (v >>> 16) & 0xff;
+      k[3] = (v >>> 24) & 0xff;
+      this.lookup(k, 0, 4);
       return;
     }
     this.row(true);
-    b.u32le(v);
+    this.values.u32le(v);
   }
 
   /** A byte value (VARCHAR: UTF-8; BLOB), src[from … to − 1]. */
   bytes(src: Uint8Array, from = 0, to = src.length): void {
+    if (this.def.dictionary) {
+      this.lookup(src, from, to);
+      return;
+    }
     const b = this.values;
-    const start = b.length;
     b.u32le(to - from);
     b.bytes(src, from, to);
-    if (this.def.dictionary) this.lookup(start);
-    else this.row(true);
+    this.row(true);
   }
 
-  /** Dictionary: the entry just appended at values[from…] is a row's value; kept only if new. */
-  private lookup(from: number): void {
-    const b = this.values;
-    const buf = b.buf;
-    const to = b.length;
+  /** Dictionary: whether entry e holds the bytes src[from … to − 1]. */
+  private holds(e: number, src: Uint8Array, from: number, to: number): boolean {
+    const n = to - from;
+    if (this.entryLengths[e] !== n) return false;
+    const buf = this.values.buf;
+    const start = (this.entryStarts[e] as number) + this.prefix;
+    for (let i = 0; i < n; i++) if (buf[start + i] !== src[from + i]) return false;
+    return true;
+  }
+
+  /** Dictionary: a row of value src[from … to − 1], added to the entries if new. */
+  private lookup(src: Uint8Array, from: number, to: number): void {
+    // a value often repeats the row before (an identity's events): no hashing then
+    if (this.last >= 0 && this.holds(this.last, src, from, to)) {
+      this.index(this.last);
+      return;
+    }
     let h = 0x811c9dc5; // FNV-1a
-    for (let i = from; i < to; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+    for (let i = from; i < to; i++) h = Math.imul(h ^ (src[i] as number), 0x01000193);
     const mask = this.slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const e = this.slots[s] as number;
-      if (e < 0) {
-        this.slots[s] = this.entries;
-        this.addEntry(from);
-        break;
-      }
-      const start = this.entryStarts[e] as number;
-      const end = e + 1 < this.entries ? (this.entryStarts[e + 1] as number) : from;
-      let same = end - start === to - from;
-      for (let i = 0; same && i < to - from; i++) same = buf[start + i] === buf[from + i];
-      if (same) {
-        b.length = from; // already an entry
+    let s = h & mask;
+    for (let e = this.slots[s] as number; e >= 0; e = this.slots[s] as number) {
+      if (this.holds(e, src, from, to)) {
+        this.last = e;
         this.index(e);
         return;
       }
+      s = (s + 1) & mask;
     }
-    this.index(this.entries - 1);
+    const e = this.entries;
+    this.slots[s] = e;
+    const b = this.values;
+    if (e === this.entryStarts.length) {
+      const starts = new Int32Array(2 * e);
+      starts.set(this.entryStarts);
+      this.entryStarts = starts;
+      const lengths = new Int32Array(2 * e);
+      lengths.set(this.entryLengths);
+      this.entryLengths = lengths;
+    }
+    this.entryStarts[e] = b.length;
+    this.entryLengths[e] = to - from;
+    this.entries = e + 1;
+    if (this.prefix > 0) b.u32le(to - from);
+    b.bytes(src, from, to);
+    if (2 * this.entries > this.slots.length) this.rehash();
+    this.last = e;
+    this.index(e);
   }
 
   /** A present row of dictionary entry `e`. */
@@ -153,23 +205,13 @@ export class ColumnBuilder {
     this.indices[r] = e;
   }
 
-  private addEntry(from: number): void {
-    if (this.entries === this.entryStarts.length) {
-      const g = new Int32Array(2 * this.entries);
-      g.set(this.entryStarts);
-      this.entryStarts = g;
-    }
-    this.entryStarts[this.entries++] = from;
-    if (2 * this.entries > this.slots.length) this.rehash();
-  }
-
   private rehash(): void {
     const buf = this.values.buf;
     this.slots = new Int32Array(2 * this.slots.length).fill(-1);
     const mask = this.slots.length - 1;
     for (let e = 0; e < this.entries; e++) {
-      const from = this.entryStarts[e] as number;
-      const to = e + 1 < this.entries ? (this.entryStarts[e + 1] as number) : this.values.length;
+      const from = (this.entryStarts[e] as number) + this.prefix;
+      const to = from + (this.entryLengths[e] as number);
       let h = 0x811c9dc5;
       for (let i = from; i < to; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
       let s = h & mask;
@@ -186,9 +228,20 @@ export class ColumnBuilder {
    * The column chunk as byte pieces to write one after another (views into this builder's buffers, valid
    * until `reset`), with its metadata, offsets from `offset` (where the chunk starts in its row group).
    */
-  finish(offset: number): { pieces: Uint8Array[]; meta: ChunkMeta } {
+  finish(offset: number, codec: Codec | null = null): { pieces: Uint8Array[]; meta: ChunkMeta } {
     const pieces: Uint8Array[] = [];
     let at = offset;
+    let uncompressed = 0;
+    /** a page: its header, then its body (compressed when there is a codec) */
+    const page = (type: number, body: readonly Uint8Array[], header: Struct) => {
+      const size = body.reduce((n, b) => n + b.length, 0);
+      const bytes = codec === null ? body : [codec.compress(body)];
+      const stored = codec === null ? size : (bytes[0] as Uint8Array).length;
+      const h = encodeStruct({ 1: i32(type), 2: i32(size), 3: i32(stored), ...header });
+      pieces.push(h, ...bytes);
+      at += h.length + stored;
+      uncompressed += h.length + size;
+    };
     let dictionaryPageOffset: number | null = null;
     const levels = this.pieces;
     levels.length = 0;
@@ -197,47 +250,37 @@ export class ColumnBuilder {
       rleHybrid(levels, this.defs, this.rows, 1);
       levels.setU32le(0, levels.length - 4);
     }
-    let body: Uint8Array;
-    let encoding: number;
     const dictionary = this.def.dictionary === true && this.entries > 0; // all null: a PLAIN page
+    let body: Uint8Array[];
     if (dictionary) {
-      const dict = this.values.view();
-      const header = pageHeader(PAGE.DICTIONARY_PAGE, dict.length, {
+      dictionaryPageOffset = at;
+      page(PAGE.DICTIONARY_PAGE, [this.values.view()], {
         7: struct({ 1: i32(this.entries), 2: i32(ENCODING.PLAIN) }),
       });
-      dictionaryPageOffset = at;
-      pieces.push(header, dict);
-      at += header.length + dict.length;
       // the indices of the present rows, after the levels
       const width = bitWidth(this.entries - 1);
       levels.byte(width);
       rleHybrid(levels, this.compactIndices(), this.present, width);
-      body = levels.view();
-      encoding = ENCODING.RLE_DICTIONARY;
-    } else {
-      body = levels.view();
-      encoding = ENCODING.PLAIN;
-    }
-    const values = dictionary ? null : this.values.view();
-    const pageSize = body.length + (values?.length ?? 0);
-    const header = pageHeader(PAGE.DATA_PAGE, pageSize, {
-      5: struct({
-        1: i32(this.rows),
-        2: i32(encoding),
-        3: i32(ENCODING.RLE),
-        4: i32(ENCODING.RLE),
-      }),
-    });
+      body = [levels.view()];
+    } else body = [levels.view(), this.values.view()];
+    const encoding = dictionary ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN;
     const dataPageOffset = at;
-    pieces.push(header, body);
-    if (values !== null) pieces.push(values);
-    at += header.length + pageSize;
+    page(PAGE.DATA_PAGE, body, {
+      5: struct({ 1: i32(this.rows), 2: i32(encoding), 3: i32(ENCODING.RLE), 4: i32(ENCODING.RLE) }),
+    });
     const encodings = dictionary
       ? [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY]
       : [ENCODING.PLAIN, ENCODING.RLE];
     return {
       pieces,
-      meta: { numValues: this.rows, encodings, dataPageOffset, dictionaryPageOffset, size: at - offset },
+      meta: {
+        numValues: this.rows,
+        encodings,
+        dataPageOffset,
+        dictionaryPageOffset,
+        size: at - offset,
+        uncompressedSize: uncompressed,
+      },
     };
   }
 
@@ -256,19 +299,20 @@ export class ColumnBuilder {
     this.values.length = 0;
     if (this.def.dictionary) {
       this.entries = 0;
+      this.last = -1;
       this.slots.fill(-1);
     }
   }
 }
 
-function pageHeader(type: number, size: number, header: Struct): Uint8Array {
-  return encodeStruct({ 1: i32(type), 2: i32(size), 3: i32(size), ...header });
-}
-
 /** The columns of one row group, filled row by row; `finish` gives its bytes and metadata. */
 export class RowGroupBuilder {
   readonly columns: ColumnBuilder[];
-  constructor(readonly defs: readonly ColumnDef[]) {
+  /** @param codec how the pages are compressed (default: not) */
+  constructor(
+    readonly defs: readonly ColumnDef[],
+    private readonly codec: Codec | null = null,
+  ) {
     this.columns = defs.map((d) => new ColumnBuilder(d));
   }
 
@@ -283,12 +327,22 @@ export class RowGroupBuilder {
     let at = 0;
     for (const c of this.columns) {
       if (c.length !== rows) throw new Error(`column ${c.def.name} has ${c.length} rows, not ${rows}`);
-      const chunk = c.finish(at);
+      const chunk = c.finish(at, this.codec);
       pieces.push(...chunk.pieces);
       columns.push(chunk.meta);
       at += chunk.meta.size;
     }
-    return { pieces, meta: { rows, size: at, columns } };
+    const uncompressed = columns.reduce((n, m) => n + m.uncompressedSize, 0);
+    return {
+      pieces,
+      meta: {
+        rows,
+        size: at,
+        uncompressedSize: uncompressed,
+        codec: this.codec?.id ?? UNCOMPRESSED,
+        columns,
+      },
+    };
   }
 
   reset(): void {
@@ -331,9 +385,9 @@ export function fileFooter(
               1: i32(physical(d.type)),
               2: list(m.encodings.map(i32)),
               3: list([binary(d.name)]),
-              4: i32(UNCOMPRESSED),
+              4: i32(g.codec),
               5: i64(m.numValues),
-              6: i64(m.size),
+              6: i64(m.uncompressedSize),
               7: i64(m.size),
               9: i64(base + m.dataPageOffset),
               11: m.dictionaryPageOffset === null ? undefined : i64(base + m.dictionaryPageOffset),
@@ -342,7 +396,7 @@ export function fileFooter(
         }),
         STRUCT,
       ),
-      2: i64(g.size),
+      2: i64(g.uncompressedSize),
       3: i64(g.rows),
     });
   });

@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import type { LinkageKey } from '../core/keys.js';
 import type { Mapping } from '../core/mapping.js';
 import { RID_BITS, RidPermutation } from '../core/rid.js';
-import type { RowGroupMeta } from '../parquet/writer.js';
 import { type Batch, processBatch } from './batch.js';
-import { sortEventBucket } from './bucket-sort.js';
+import {
+  type PlacedRowGroup,
+  type SharedParquet,
+  writeEventBucket,
+  writeIdentityBucket,
+} from './bucket-parquet.js';
 import type { Coverage } from './coverage.js';
 import { LineWriter } from './files.js';
-import { sortIdentityBucket } from './identity-parquet.js';
 import { identityRecordBytes, writeEventLine, writeIdentityRecord, writeMapLine } from './intermediate.js';
 import type { LineFormat } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
@@ -48,6 +51,8 @@ export interface SortTask {
   readonly kind: BucketKind;
   readonly bucket: number;
   readonly parts: number;
+  /** the Parquet file its row groups go to */
+  readonly target: SharedParquet;
 }
 
 /** The part file of one worker (`part`) for one rid bucket: binary identity records, event lines. */
@@ -117,15 +122,14 @@ export class BatchWorker {
   }
 
   /**
-   * Sorts one rid bucket of the run's part files (after every worker's `close`): the identities into
-   * the bucket's Parquet row groups, whose metadata it returns (identity-parquet.ts); the events into
-   * the bucket's sorted file (bucket-sort.ts), returning no row group.
+   * Sorts one rid bucket of the run's part files of one kind (after every worker's `close`) into Parquet
+   * row groups written into the task's file, whose metadata and places it returns (bucket-parquet.ts).
    */
-  sort(task: SortTask): RowGroupMeta[] {
-    if (task.kind === 'events') {
-      sortEventBucket(this.setup.dir, task.bucket, task.parts);
-      return [];
-    }
-    return sortIdentityBucket(this.setup.dir, task.bucket, task.parts, this.record.length);
+  sort(task: SortTask): PlacedRowGroup[] {
+    const { dir, mapping } = this.setup;
+    const { bucket, parts, target } = task;
+    return task.kind === 'events'
+      ? writeEventBucket(dir, mapping.source, bucket, parts, target)
+      : writeIdentityBucket(dir, bucket, parts, this.record.length, target);
   }
 }

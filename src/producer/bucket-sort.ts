@@ -1,20 +1,12 @@
 /**
- * The last step of the rows phase, in the worker threads: each rid bucket's part files (one per worker,
- * batch-worker.ts) are put in extract order — by rid, and an identity's events by input row. The event
- * lines are merged into one sorted file per bucket, so that DuckDB only streams the sorted buckets, in
- * bucket order, into Parquet (parquet.ts) with no sort of its own; the identity records are sorted with
- * the same radix sort into Parquet row groups (identity-parquet.ts). A bucket holds a bounded number of
- * rows (`ridBuckets`), so the memory a sort takes does not grow with the input; the buckets of a run are
- * shared out between the threads.
+ * The sort of a rid bucket, in the worker threads, before its rows become Parquet row groups
+ * (bucket-parquet.ts): the bucket's part files (one per worker, batch-worker.ts) read into one buffer,
+ * their identity records or event lines put in extract order — by rid, and an identity's events by input
+ * row — with a radix sort. A bucket holds a bounded number of rows (`ridBuckets`), so the memory a sort
+ * takes does not grow with the input.
  */
-import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { RID_BITS } from '../core/rid.js';
-import { bucketFile } from './batch-worker.js';
-
-/** The sorted event file of one bucket. */
-export const sortedEventFile = (dir: string, bucket: number): string =>
-  join(dir, `events-b${String(bucket).padStart(3, '0')}.csv`);
 
 const LF = 0x0a;
 const COMMA = 0x2c;
@@ -37,7 +29,6 @@ function readInt(data: Uint8Array, at: number, end: { at: number }): number {
  * allocated per bucket).
  */
 let input = Buffer.alloc(0);
-let output = Buffer.alloc(0);
 let lineStarts = new Int32Array(0);
 let lineRids = new Uint32Array(0);
 let lineRows = new Float64Array(0);
@@ -99,7 +90,6 @@ export function readAll(files: readonly string[]): Buffer {
     const size = fds.reduce((n, fd) => n + fstatSync(fd).size, 0);
     if (input.length < size) {
       input = Buffer.allocUnsafeSlow(Math.max(size, 2 * input.length));
-      output = Buffer.allocUnsafeSlow(input.length);
     }
     let at = 0;
     for (const fd of fds) {
@@ -116,13 +106,20 @@ export function readAll(files: readonly string[]): Buffer {
   }
 }
 
+/** Event lines in extract order: line n is data[starts[n] … starts[n + 1]), with its rid. */
+export interface SortedLines {
+  readonly lines: number;
+  /** the lines, in order */
+  readonly order: Uint32Array;
+  readonly starts: Int32Array;
+  readonly rids: Uint32Array;
+}
+
 /**
- * Merges the event part files of one bucket into its sorted file and removes them. Lines start with
- * `rid,row,`: they are ordered by rid, then row.
+ * Puts event lines (`rid,row,…` each ending with a line feed) in extract order: by rid, then by input
+ * row. The arrays are valid until the next call.
  */
-export function sortEventBucket(dir: string, bucket: number, parts: number): void {
-  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'events', bucket, p));
-  const data = readAll(files);
+export function sortEventLines(data: Uint8Array): SortedLines {
   let lines = 0;
   for (let i = data.indexOf(LF); i >= 0; i = data.indexOf(LF, i + 1)) lines++;
   scratch(lines);
@@ -141,18 +138,7 @@ export function sortEventBucket(dir: string, bucket: number, parts: number): voi
   // by rid, then by position in the part files
   const order = orderByRid(rids, lines);
   byRowWithinRid(order, lines, rids, rows);
-  const out = output;
-  let o = 0;
-  for (let k = 0; k < lines; k++) {
-    const n = order[k] as number;
-    const from = starts[n] as number;
-    const to = starts[n + 1] as number;
-    // a short line byte by byte (a native call costs more than it copies), a long one natively
-    if (to - from < 96) for (let i = from; i < to; i++) out[o++] = data[i] as number;
-    else o += data.copy(out, o, from, to);
-  }
-  writeFileSync(sortedEventFile(dir, bucket), out.subarray(0, o), { flag: 'wx', mode: 0o600 });
-  for (const f of files) unlinkSync(f);
+  return { lines, order, starts, rids };
 }
 
 /**

@@ -1,17 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_COLUMNS } from '../core/extract-schema.js';
+import { eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
 import { NIR_CLASSES } from '../core/nir.js';
 import { bucketFile } from './batch-worker.js';
-import { sortEventBucket } from './bucket-sort.js';
+import { writeEventBucket, writeIdentityBucket } from './bucket-parquet.js';
 import { LineWriter } from './files.js';
-import { sortIdentityBucket } from './identity-parquet.js';
 import { identityRecordBytes, writeIdentityRecord } from './intermediate.js';
-import { writeParquet } from './parquet.js';
+import { createExtractFiles, writeParquet } from './parquet.js';
 import type { ProcessedRow } from './row-processor.js';
 
 const CLK_BYTES = 128;
@@ -63,22 +61,29 @@ describe('writeParquet', () => {
     const conn = await db.connect();
     const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
     try {
-      const groups = [0, 1, 2, 3].map((b) => sortIdentityBucket(dir, b, 2, record.length));
-      for (let b = 0; b < 4; b++) sortEventBucket(dir, b, 2);
+      const buckets = [0, 1, 2, 3];
+      const targets = await createExtractFiles(dir);
+      // buckets written in any order: the footer puts their row groups in bucket order
+      const identities = [3, 1, 0, 2].map((b) =>
+        writeIdentityBucket(dir, b, 2, record.length, targets.identities),
+      );
+      const events = [2, 0, 3, 1].map((b) => writeEventBucket(dir, 'dsn', b, 2, targets.events));
       const steps: string[] = [];
-      await writeParquet(async () => conn, {
+      await writeParquet({
         source: 'dsn',
         dir,
-        buckets: 4,
-        identities: Promise.resolve(groups),
-        events: Promise.resolve(),
+        targets,
+        identities: Promise.resolve([2, 1, 3, 0].map((k) => identities[k] ?? [])),
+        events: Promise.resolve([1, 3, 0, 2].map((k) => events[k] ?? [])),
         createdBy: 'ldh-link test',
         step: (s: string) => steps.push(s),
       });
       expect(steps.sort()).toEqual(['evs', 'ids']);
       const file = (f: string) => `read_parquet('${join(dir, f)}')`;
-      const types = await rows(`DESCRIBE SELECT * FROM ${file('extract.parquet')}`);
-      expect(types.map((t) => [t[0], t[1]])).toEqual(IDENTITY_COLUMNS.map((c) => [c.name, c.type]));
+      const types = async (f: string) =>
+        (await rows(`DESCRIBE SELECT * FROM ${file(f)}`)).map((t) => [t[0], t[1]]);
+      expect(await types('extract.parquet')).toEqual(IDENTITY_COLUMNS.map((c) => [c.name, c.type]));
+      expect(await types('events.parquet')).toEqual(eventColumns('dsn').map((c) => [c.name, c.type]));
       const ids = await rows(`SELECT * FROM ${file('extract.parquet')}`);
       const evs = await rows(`SELECT * FROM ${file('events.parquet')}`);
       expect(ids).toHaveLength(160);
@@ -111,16 +116,9 @@ describe('writeParquet', () => {
         `${rid(0, 0)}:2020-02`,
         `${rid(0, 0)}:2020-01`,
       ]);
+      expect(evs[0]).toEqual([rid(0, 0), '2020-02', null, 'cdi', 'full', 'C', '75', 1500]);
       // nothing left but the two files
-      expect((await readdir(dir)).sort()).toEqual([
-        'events-b000.csv',
-        'events-b001.csv',
-        'events-b002.csv',
-        'events-b003.csv',
-        'events.parquet',
-        'extract.parquet',
-      ]);
-      expect(existsSync(bucketFile(dir, 'identities', 0, 0))).toBe(false);
+      expect((await readdir(dir)).sort()).toEqual(['events.parquet', 'extract.parquet']);
     } finally {
       conn.closeSync();
       db.closeSync();
@@ -135,7 +133,10 @@ describe('writeParquet', () => {
         bucketFile(dir, 'identities', 0, 0),
         new Uint8Array(identityRecordBytes(CLK_BYTES) + 3),
       );
-      expect(() => sortIdentityBucket(dir, 0, 1, identityRecordBytes(CLK_BYTES))).toThrow(/truncated/);
+      const targets = await createExtractFiles(dir);
+      expect(() =>
+        writeIdentityBucket(dir, 0, 1, identityRecordBytes(CLK_BYTES), targets.identities),
+      ).toThrow(/truncated/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

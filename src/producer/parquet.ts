@@ -1,67 +1,93 @@
 /**
- * The extract's Parquet files, from the threads' sorted buckets: extract.parquet is put together from the
- * row groups the threads wrote (identity-parquet.ts), events.parquet is streamed by DuckDB from the
- * sorted event files (bucket-sort.ts) in bucket order — rid order, an identity's events in input order.
- * The buckets are already sorted, so DuckDB streams them (its insertion order is kept) with no sort, and
- * its memory does not grow with the extract. The events' codes and months repeat: zstd level 1 and
- * dictionary pages make them small (4.9 against 7.6 MB at 1 M rows: bench/README.md, Producer tool).
+ * The extract's two Parquet files, written by all the threads at once (bucket-parquet.ts): the main
+ * thread creates each file with its magic bytes and a shared counter of its end (`createShared`); the
+ * threads write each bucket's row groups where the counter puts them; once every bucket is written, the
+ * main thread appends the footer, which lists the row groups in bucket order — rid order, an identity's
+ * events in input order — whatever their place in the file (`finishShared`).
  */
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { ATTRIBUTES, type Source } from '../core/fields.js';
-import { sqlString } from '../extract/sql.js';
-import type { RowGroupMeta } from '../parquet/writer.js';
-import { sortedEventFile } from './bucket-sort.js';
-import { assembleIdentities } from './identity-parquet.js';
-import { eventIntermediate } from './intermediate.js';
+import type { Source } from '../core/fields.js';
+import { type ColumnDef, fileFooter, MAGIC } from '../parquet/writer.js';
+import { eventParquet, IDENTITY_PARQUET, type PlacedRowGroup, type SharedParquet } from './bucket-parquet.js';
 
-const EVENTS_PARQUET = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+/** The extract's files, by kind. */
+export const PARQUET_FILES = { identities: 'extract.parquet', events: 'events.parquet' } as const;
+
+/** Creates `file` (refused if it exists) holding the magic bytes, to be written by the threads. */
+export async function createShared(file: string): Promise<SharedParquet> {
+  const f = await open(file, 'wx', 0o600);
+  try {
+    await f.write(MAGIC);
+  } finally {
+    await f.close();
+  }
+  const end = new SharedArrayBuffer(8);
+  new BigInt64Array(end)[0] = BigInt(MAGIC.length);
+  return { file, end };
+}
+
+/**
+ * Ends a file the threads have written: the footer at its end, listing `groups` (per bucket, in bucket
+ * order).
+ */
+export async function finishShared(
+  target: SharedParquet,
+  defs: readonly ColumnDef[],
+  groups: readonly (readonly PlacedRowGroup[])[],
+  createdBy: string,
+): Promise<void> {
+  const all = groups.flat();
+  const footer = fileFooter(
+    defs,
+    all,
+    all.map((g) => g.offset),
+    createdBy,
+  );
+  const f = await open(target.file, 'r+');
+  try {
+    const end = Number(Atomics.load(new BigInt64Array(target.end), 0));
+    const { bytesWritten } = await f.write(footer, 0, footer.length, end);
+    if (bytesWritten !== footer.length) throw new Error('a short write of a Parquet footer');
+  } finally {
+    await f.close();
+  }
+}
 
 export interface ParquetRun {
   readonly source: Source;
-  /** the folder of the sorted buckets, where the Parquet files are written */
+  /** the folder of the extract's files */
   readonly dir: string;
-  readonly buckets: number;
-  /** the identities' row groups per bucket, once the threads have written them */
-  readonly identities: Promise<readonly (readonly RowGroupMeta[])[]>;
-  /** resolves when the sorted event files are written */
-  readonly events: Promise<unknown>;
-  /** the footer's created_by */
+  readonly targets: { readonly identities: SharedParquet; readonly events: SharedParquet };
+  /** per kind, each bucket's row groups, once the threads have written them */
+  readonly identities: Promise<readonly (readonly PlacedRowGroup[])[]>;
+  readonly events: Promise<readonly (readonly PlacedRowGroup[])[]>;
+  /** the footers' created_by */
   readonly createdBy: string;
-  /** called after each file is written (timings) */
+  /** called after each file is finished (timings) */
   readonly step?: (name: string) => void;
 }
 
-/** Writes extract.parquet and events.parquet in `run.dir`, the first while the events are sorted. */
-export async function writeParquet(conn: () => Promise<DuckDBConnection>, run: ParquetRun): Promise<void> {
-  const { dir } = run;
-  const identities = run.identities.then(async (groups) => {
-    await assembleIdentities(dir, groups, join(dir, 'extract.parquet'), run.createdBy);
+/** Finishes extract.parquet and events.parquet, each as soon as its row groups are written. */
+export async function writeParquet(run: ParquetRun): Promise<void> {
+  const ids = run.identities.then(async (groups) => {
+    await finishShared(run.targets.identities, IDENTITY_PARQUET, groups, run.createdBy);
     run.step?.('ids');
   });
-  const events = run.events.then(async () => {
-    await writeEvents(await conn(), run);
+  const evs = run.events.then(async (groups) => {
+    await finishShared(run.targets.events, eventParquet(run.source), groups, run.createdBy);
     run.step?.('evs');
   });
   // both settle before a failure is passed on: nothing is left writing in the folder
-  const [a, b] = await Promise.allSettled([identities, events]);
+  const [a, b] = await Promise.allSettled([ids, evs]);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
 }
 
-async function writeEvents(conn: DuckDBConnection, run: ParquetRun): Promise<void> {
-  const { source, dir, buckets } = run;
-  const files = Array.from({ length: buckets }, (_, b) => sqlString(sortedEventFile(dir, b)));
-  const cols = eventIntermediate(source);
-  const read =
-    `read_csv([${files.join(', ')}], header=false, auto_detect=false, ` +
-    `delim=',', quote='"', escape='"', columns={${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}})`;
-  const select = [
-    'CAST(rid AS INTEGER) AS rid',
-    ...ATTRIBUTES[source].map((a) =>
-      a.type.kind === 'int' || a.type.kind === 'band' ? `CAST(${a.name} AS INTEGER) AS ${a.name}` : a.name,
-    ),
-  ].join(', ');
-  const out = sqlString(join(dir, 'events.parquet'));
-  await conn.run(`COPY (SELECT ${select} FROM ${read}) TO ${out} (${EVENTS_PARQUET})`);
+/** The two shared files of an extract in `dir`, created. */
+export async function createExtractFiles(dir: string): Promise<ParquetRun['targets']> {
+  return {
+    identities: await createShared(join(dir, PARQUET_FILES.identities)),
+    events: await createShared(join(dir, PARQUET_FILES.events)),
+  };
 }

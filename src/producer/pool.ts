@@ -9,7 +9,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LdhError } from '../core/errors.js';
-import type { RowGroupMeta } from '../parquet/writer.js';
 import type { Batch } from './batch.js';
 import {
   type BatchReply,
@@ -18,13 +17,14 @@ import {
   type BucketKind,
   type SortTask,
 } from './batch-worker.js';
+import type { PlacedRowGroup, SharedParquet } from './bucket-parquet.js';
 import { NotPlainCsv } from './row-lines.js';
 
 type Reply =
   | { ok: true; reply: BatchReply }
   | { ok: false; seq: number; error: string }
   | { closed: boolean; error?: string }
-  | { sorted: boolean; groups?: RowGroupMeta[]; error?: string };
+  | { sorted: boolean; groups?: PlacedRowGroup[]; error?: string };
 
 export class BatchPool {
   private readonly workers: Worker[] = [];
@@ -36,7 +36,7 @@ export class BatchPool {
   >();
   private readonly closing = new Map<Worker, (ok: boolean) => void>();
   /** per worker, the sort tasks sent and not answered yet, oldest first: their row groups, null if failed */
-  private readonly sorting = new Map<Worker, ((groups: RowGroupMeta[] | null) => void)[]>();
+  private readonly sorting = new Map<Worker, ((groups: PlacedRowGroup[] | null) => void)[]>();
   private readonly queue: Promise<BatchReply>[] = [];
   private next = 0;
 
@@ -157,16 +157,16 @@ export class BatchPool {
 
   /**
    * Sorts the part files of one kind, one rid bucket at a time, the buckets shared out between the
-   * threads (`BatchWorker.sort`); after `close`. A thread sorts in the order asked: identities asked first
+   * threads, into row groups of `target` (`BatchWorker.sort`); after `close`. A thread sorts in the order asked: identities asked first
    * are ready while the events are still being sorted. Resolves with each bucket's row groups (none for
    * the events).
    */
-  async sort(kind: BucketKind): Promise<RowGroupMeta[][]> {
+  async sort(kind: BucketKind, target: SharedParquet): Promise<PlacedRowGroup[][]> {
     const setup = this.setup;
     if (setup === null) throw new Error('BatchPool.start must come first');
     const tasks = Array.from(
       { length: setup.buckets },
-      (_, bucket): SortTask => ({ kind, bucket, parts: this.parts }),
+      (_, bucket): SortTask => ({ kind, bucket, parts: this.parts, target }),
     );
     if (this.inline) {
       const inline = this.inline;
@@ -175,7 +175,7 @@ export class BatchPool {
     const sorted = await Promise.all(
       tasks.map((task, i) => {
         const w = this.workers[i % this.workers.length] as Worker;
-        return new Promise<RowGroupMeta[] | null>((resolve) => {
+        return new Promise<PlacedRowGroup[] | null>((resolve) => {
           const queue = this.sorting.get(w) ?? [];
           this.sorting.set(w, queue);
           queue.push(resolve);
@@ -183,7 +183,7 @@ export class BatchPool {
         });
       }),
     );
-    const groups: RowGroupMeta[][] = [];
+    const groups: PlacedRowGroup[][] = [];
     for (const g of sorted) {
       if (g === null) throw new LdhError('INTERNAL', 'a worker could not sort its part files');
       groups.push(g);

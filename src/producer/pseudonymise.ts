@@ -35,7 +35,7 @@ import { recordMapPart, ridBuckets } from './batch-worker.js';
 import { countReject } from './coverage.js';
 import { concatenate } from './files.js';
 import { type CsvRejectLine, csvRejects, type InputEncoding, openInput, scanPlainCsv } from './input.js';
-import { writeParquet } from './parquet.js';
+import { createExtractFiles, writeParquet } from './parquet.js';
 import { BatchPool } from './pool.js';
 import { type LineFormat, NotPlainCsv, writeRowLines } from './row-lines.js';
 import { processRows, type RowsRun } from './rows-phase.js';
@@ -135,8 +135,8 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
   const tmp = join(opts.out, `.ldh-tmp-${runId}`);
   await mkdir(tmp, { mode: 0o700 });
 
-  // the worker threads load their code while the input is opened; DuckDB is loaded when first needed —
-  // during the rows phase for a plain CSV input, which it only writes out as Parquet
+  // the worker threads load their code while the input is opened; DuckDB is loaded only for an input the
+  // workers cannot split themselves (Parquet, or a CSV file that is not plain)
   const workers = opts.workers ?? defaultWorkers();
   let pool = new BatchPool(workers);
   const duck = new LazyDuckDb(tmp);
@@ -190,7 +190,6 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         columns: input.columns,
       } as const;
       const rows = rowsRun(pool, format, opts.input, plain.dataStart, plain.rows);
-      duck.connection().catch(() => {}); // loads DuckDB meanwhile; a failure is reported where it is used
       run = await rows.catch((e: unknown) => {
         if (e instanceof NotPlainCsv) return null;
         throw e;
@@ -217,14 +216,18 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       run = await rowsRun(pool, { kind: 'row-lines' }, rowLines, 0, rows);
       await rm(rowLines);
     }
-    const { rejects, coverage, inputRows, parts, buckets } = run;
+    const { rejects, coverage, inputRows, parts } = run;
     phase('rows', t0);
-    // the threads sort the rid buckets, identities first (into Parquet row groups), while the main thread
-    // puts extract.parquet together and DuckDB writes the sorted events
+    // the threads sort the rid buckets into Parquet row groups, identities first, while the main thread
+    // puts extract.parquet together
     const threads = pool;
-    const identities = threads.sort('identities');
-    // the threads stop once the events are sorted: their memory is not kept while DuckDB writes
-    const events = threads.sort('events').then(() => threads.abort());
+    const targets = await createExtractFiles(tmp);
+    const identities = threads.sort('identities', targets.identities);
+    // the threads stop once the events are sorted: their memory is not kept while the files are written
+    const events = threads.sort('events', targets.events).then(async (groups) => {
+      await threads.abort();
+      return groups;
+    });
     // awaited by writeParquet; a failure before then stops the run
     identities.then(() => phase('sorted:ids', t0)).catch(() => {});
     events.then(() => phase('sorted:evs', t0)).catch(() => {});
@@ -244,10 +247,10 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet(duck.connection, {
+    await writeParquet({
       source: opts.source,
       dir: tmp,
-      buckets,
+      targets,
       identities,
       events,
       createdBy: `ldh-link ${TOOL_VERSION}`,

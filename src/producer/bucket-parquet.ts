@@ -1,0 +1,236 @@
+/**
+ * The extract's Parquet row groups, written by the worker threads: each sorts a rid bucket's part files
+ * (intermediate.ts, bucket-sort.ts) and writes their rows as row groups into the bucket's row-group file
+ * of that kind, returning their metadata; the main thread then puts the files together in bucket order
+ * (parquet.ts). No intermediate is written again and DuckDB is not involved.
+ * - Identities: the CLKs and pseudonyms go from the records to the pages as bytes, PLAIN and
+ *   uncompressed — nearly all of them are random bytes, which LZ4 only made 1 % smaller —, the NIR class
+ *   and sex as dictionaries.
+ * - Events: every attribute as a dictionary (codes, months, bands repeat), the pages compressed with gzip
+ *   level 1.
+ */
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
+import type { Source } from '../core/fields.js';
+import { NIR_CLASSES } from '../core/nir.js';
+import { RID_BITS } from '../core/rid.js';
+import {
+  type Codec,
+  type ColumnDef,
+  type ColumnType,
+  RowGroupBuilder,
+  type RowGroupMeta,
+} from '../parquet/writer.js';
+import { type BucketKind, bucketFile } from './batch-worker.js';
+import { orderByRid, readAll, sortEventLines } from './bucket-sort.js';
+import { FLAG, IDENTITY_RECORD as R } from './intermediate.js';
+
+/** The identities' Parquet columns: IDENTITY_COLUMNS, with how each is written. */
+export const IDENTITY_PARQUET: readonly ColumnDef[] = IDENTITY_COLUMNS.map((c) => ({
+  name: c.name,
+  type: c.type as ColumnType,
+  required: c.name === 'rid' || c.name === 'nir_class' || c.name === 'clk',
+  dictionary: c.name === 'nir_class' || c.name === 'sex',
+}));
+
+/**
+ * Rows per row group, at most: a bucket's identities are cut into equal row groups below this. A large row
+ * group is more fresh memory to fill, which is slow on the machines measured (bench/README.md).
+ */
+const ROW_GROUP_ROWS = 16_384;
+/** Rows per events row group, at most: the dictionaries and the compression work better on more rows. */
+const EVENT_GROUP_ROWS = 65_536;
+
+/** The events' Parquet columns: eventColumns(source), with how each is written. */
+export function eventParquet(source: Source): ColumnDef[] {
+  return eventColumns(source).map((c) => ({
+    name: c.name,
+    type: c.type as ColumnType,
+    required: c.name === 'rid',
+    dictionary: c.name !== 'rid',
+  }));
+}
+
+/** The events' pages: gzip level 1 (RFC 1952), CompressionCodec GZIP. */
+export const EVENT_CODEC: Codec = {
+  id: 2,
+  compress: (body) =>
+    gzipSync(body.length === 1 ? (body[0] as Uint8Array) : Buffer.concat(body), { level: 1 }),
+};
+
+/**
+ * A Parquet file that the threads write at once (parquet.ts): each row group goes where the shared
+ * counter of the file's end puts it, taken atomically, so that no thread waits for another and nothing is
+ * copied afterwards. Row groups thus lie in the file in the order they were finished; the footer lists
+ * them in bucket order, which is the order readers return rows in.
+ */
+export interface SharedParquet {
+  readonly file: string;
+  /** a BigInt64Array of one element: the file's end, where the next row group goes */
+  readonly end: SharedArrayBuffer;
+}
+
+/** A row group's metadata and where it was written in its file. */
+export interface PlacedRowGroup extends RowGroupMeta {
+  readonly offset: number;
+}
+
+/** Writes the row group `b` holds into `target` at the end it takes; its metadata. */
+function writeGroup(fd: number, end: BigInt64Array, b: RowGroupBuilder): PlacedRowGroup {
+  const { pieces, meta } = b.finish();
+  let at = Number(Atomics.add(end, 0, BigInt(meta.size)));
+  const offset = at;
+  for (const p of pieces) {
+    for (let off = 0; off < p.length; ) {
+      const n = writeSync(fd, p, off, p.length - off, at);
+      off += n;
+      at += n;
+    }
+  }
+  return { ...meta, offset };
+}
+
+/** Runs `write` with the target file open for positioned writes. */
+function intoShared<T>(target: SharedParquet, write: (fd: number, end: BigInt64Array) => T): T {
+  const fd = openSync(target.file, 'r+');
+  try {
+    return write(fd, new BigInt64Array(target.end));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const ASCII = new TextEncoder();
+const CLASS_BYTES = NIR_CLASSES.map((c) => ASCII.encode(c));
+const SEX_BYTES = [ASCII.encode('1'), ASCII.encode('2')];
+
+/** One builder per thread and kind, its buffers kept from one row group to the next. */
+let identityBuilder: RowGroupBuilder | null = null;
+let eventBuilder: { source: Source; builder: RowGroupBuilder } | null = null;
+let rids = new Uint32Array(0);
+
+/**
+ * Sorts the identity records of one bucket's part files by rid into the bucket's row-group file, and
+ * removes the part files; the row groups' metadata, offsets from the start of their group.
+ */
+export function writeIdentityBucket(
+  dir: string,
+  bucket: number,
+  parts: number,
+  recordBytes: number,
+  target: SharedParquet,
+): PlacedRowGroup[] {
+  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'identities', bucket, p));
+  const data = readAll(files);
+  if (data.length % recordBytes !== 0) throw new RangeError('a truncated identity record');
+  const n = data.length / recordBytes;
+  if (rids.length < n) rids = new Uint32Array(Math.max(n, 2 * rids.length));
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let k = 0; k < n; k++) {
+    const rid = view.getUint32(k * recordBytes, true);
+    if (rid >= 2 ** RID_BITS) throw new RangeError('a rid out of range');
+    rids[k] = rid;
+  }
+  const order = orderByRid(rids, n);
+  identityBuilder ??= new RowGroupBuilder(IDENTITY_PARQUET);
+  const b = identityBuilder;
+  const [rid, nirClass, nir, idkey, clk, birthYear, sex] = b.columns;
+  if (!(rid && nirClass && nir && idkey && clk && birthYear && sex)) throw new Error('IDENTITY_PARQUET');
+  const groups = Math.ceil(n / ROW_GROUP_ROWS);
+  const metas: PlacedRowGroup[] = [];
+  intoShared(target, (fd, end) => {
+    for (let g = 0, k = 0; g < groups; g++) {
+      b.reset();
+      for (const end = Math.round(((g + 1) * n) / groups); k < end; k++) {
+        const at = (order[k] as number) * recordBytes;
+        const flags = data[at + R.flags] as number;
+        rid.int(rids[order[k] as number] as number);
+        nirClass.bytes(CLASS_BYTES[data[at + R.nirClass] as number] as Uint8Array);
+        if (flags & FLAG.nir) nir.bytes(data, at + R.nir, at + R.nir + 32);
+        else nir.null();
+        if (flags & FLAG.idkey) idkey.bytes(data, at + R.idkey, at + R.idkey + 32);
+        else idkey.null();
+        clk.bytes(data, at + R.clk, at + recordBytes);
+        if (flags & FLAG.birthYear) birthYear.int(view.getUint16(at + R.birthYear, true));
+        else birthYear.null();
+        if (flags & FLAG.sex) sex.bytes(SEX_BYTES[(data[at + R.sex] as number) - 0x31] as Uint8Array);
+        else sex.null();
+      }
+      metas.push(writeGroup(fd, end, b));
+    }
+  });
+  for (const f of files) unlinkSync(f);
+  return metas;
+}
+
+const COMMA = 0x2c;
+const LF = 0x0a;
+const MINUS = 0x2d;
+
+/**
+ * Sorts the event lines of one bucket's part files (by rid, then input row) into the bucket's row-group
+ * file, and removes the part files; the row groups' metadata. An INTEGER attribute's text is read as a
+ * decimal integer; anything else is refused (the rows phase writes only integers there).
+ */
+export function writeEventBucket(
+  dir: string,
+  source: Source,
+  bucket: number,
+  parts: number,
+  target: SharedParquet,
+): PlacedRowGroup[] {
+  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'events', bucket, p));
+  const data = readAll(files);
+  const { lines, order, starts, rids } = sortEventLines(data);
+  if (eventBuilder?.source !== source)
+    eventBuilder = { source, builder: new RowGroupBuilder(eventParquet(source), EVENT_CODEC) };
+  const b = eventBuilder.builder;
+  const [rid, ...attributes] = b.columns;
+  if (rid === undefined) throw new Error('eventParquet');
+  const ints = attributes.map((c) => c.def.type === 'INTEGER');
+  const groups = Math.ceil(lines / EVENT_GROUP_ROWS);
+  const metas: PlacedRowGroup[] = [];
+  intoShared(target, (fd, end) => {
+    for (let g = 0, k = 0; g < groups; g++) {
+      b.reset();
+      for (const end = Math.round(((g + 1) * lines) / groups); k < end; k++) {
+        const n = order[k] as number;
+        rid.int(rids[n] as number);
+        // past `rid,row,`
+        let at = data.indexOf(COMMA, starts[n] as number) + 1;
+        at = data.indexOf(COMMA, at) + 1;
+        const lineEnd = (starts[n + 1] as number) - 1;
+        for (let c = 0; c < attributes.length; c++) {
+          const col = attributes[c] as (typeof attributes)[number];
+          let e = at;
+          while (e < lineEnd && data[e] !== COMMA) e++;
+          if (e === at) col.null();
+          else if (ints[c]) col.int(decimal(data, at, e));
+          else col.bytes(data, at, e);
+          at = e + 1;
+        }
+        if (at !== lineEnd + 1 || data[lineEnd] !== LF)
+          throw new RangeError('an event line of the wrong shape');
+      }
+      metas.push(writeGroup(fd, end, b));
+    }
+  });
+  for (const f of files) unlinkSync(f);
+  return metas;
+}
+
+/** The decimal integer data[from … to − 1] (an optional minus sign, digits), within INT32. */
+function decimal(data: Uint8Array, from: number, to: number): number {
+  const negative = data[from] === MINUS;
+  let x = 0;
+  for (let i = negative ? from + 1 : from; i < to; i++) {
+    const d = (data[i] as number) - 48;
+    if (d < 0 || d > 9) throw new RangeError('an INTEGER attribute that is not an integer');
+    x = x * 10 + d;
+  }
+  if (to === (negative ? from + 1 : from) || x > 2 ** 31)
+    throw new RangeError('an INTEGER attribute out of range');
+  return negative ? -x : x;
+}
