@@ -16,8 +16,8 @@ import { RidPermutation } from '../src/core/rid.js';
 import { identityFieldOrder, processBatch } from '../src/producer/batch.js';
 import { LineWriter } from '../src/producer/files.js';
 import {
+  EventRecords,
   identityRecordBytes,
-  writeEventLine,
   writeIdentityRecord,
   writeMapLine,
 } from '../src/producer/intermediate.js';
@@ -56,7 +56,7 @@ const batches: Uint8Array[] = [];
 for (let i = 0; i < lines.length; i += BATCH) {
   batches.push(new TextEncoder().encode(`${lines.slice(i, i + BATCH).join('\n')}\n`));
 }
-// the workers' lines, written into a buffer whose content is dropped at each flush
+// the workers' records and lines, written into a buffer whose content is dropped at each flush
 const sink = new LineWriter(() => {}, 1 << 16);
 const rates: number[] = [];
 let identities = 0;
@@ -68,6 +68,7 @@ for (let pass = 0; pass < 5; pass++) {
   );
   identities = 0;
   const record = new Uint8Array(identityRecordBytes(p.clkBytes));
+  const events = new EventRecords(mapping.source);
   const t = performance.now();
   for (let b = 0; b < batches.length; b++) {
     processBatch(
@@ -77,7 +78,7 @@ for (let pass = 0; pass < 5; pass++) {
       format,
       { seq: 0, firstRow: b * BATCH + 1, lines: batches[b] ?? new Uint8Array(0) },
       (row) => {
-        writeEventLine(sink, row);
+        events.write(sink, row);
         if (row.encoded !== null) {
           identities++;
           writeIdentityRecord(sink, row, record);

@@ -80,6 +80,7 @@ const row = fc.record({
 });
 
 let dir = '';
+let files = 0;
 let db: DuckDBInstance;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ldh-pq-'));
@@ -119,7 +120,8 @@ describe('the Parquet writer', () => {
         fc.integer({ min: 1, max: 64 }),
         async (rows, g) => {
           const bytes = parquetFile(rows, g);
-          const file = join(dir, 'p.parquet');
+          // a new name each time: DuckDB caches a file's bytes by name and modification time (seconds)
+          const file = join(dir, `p${files++}.parquet`);
           await writeFile(file, bytes);
           const d = await duckdb(file);
           expect(d.types).toEqual(['INTEGER', 'SMALLINT', 'VARCHAR', 'VARCHAR', 'BLOB', 'INTEGER']);

@@ -30,6 +30,8 @@ const ENCODING = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const PAGE = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 const UNCOMPRESSED = 0;
 
+const UTF8 = new TextEncoder();
+
 export const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // PAR1
 
 const physical = (t: ColumnType) => (t === 'INTEGER' || t === 'SMALLINT' ? TYPE.INT32 : TYPE.BYTE_ARRAY);
@@ -87,6 +89,9 @@ export class ColumnBuilder {
   private slots = new Int32Array(0);
   private last = -1;
   private readonly intKey = new Uint8Array(4);
+  /** dictionary by code (`coded`): each code's entry; the last row's code */
+  private readonly codeEntries = new Map<number, number>();
+  private lastCode = Number.NaN;
   /** bytes before a PLAIN value: the length of a BYTE_ARRAY, none for an INT32 */
   private readonly prefix: number;
   private readonly pieces = new Bytes(1 << 12);
@@ -146,6 +151,33 @@ export class ColumnBuilder {
     b.u32le(to - from);
     b.bytes(src, from, to);
     this.row(true);
+  }
+
+  /**
+   * Dictionary: a row of the value with integer code `code`, in a column whose values the caller knows by
+   * code; `value(code)` gives the value itself (a number for INT32, text for BYTE_ARRAY) the first time a
+   * code is seen in the row group. Codes and values must map one to one.
+   */
+  coded(code: number, value: (code: number) => number | string): void {
+    if (code === this.lastCode) {
+      this.index(this.last);
+      return;
+    }
+    let e = this.codeEntries.get(code);
+    if (e === undefined) {
+      const v = value(code);
+      if (typeof v === 'number') this.int(v);
+      else {
+        const bytes = UTF8.encode(v);
+        this.bytes(bytes, 0, bytes.length);
+      }
+      e = this.last;
+      this.codeEntries.set(code, e);
+    } else {
+      this.last = e;
+      this.index(e);
+    }
+    this.lastCode = code;
   }
 
   /** Dictionary: whether entry e holds the bytes src[from … to − 1]. */
@@ -301,6 +333,8 @@ export class ColumnBuilder {
       this.entries = 0;
       this.last = -1;
       this.slots.fill(-1);
+      this.codeEntries.clear();
+      this.lastCode = Number.NaN;
     }
   }
 }

@@ -19,7 +19,7 @@ import {
 } from './bucket-parquet.js';
 import type { Coverage } from './coverage.js';
 import { LineWriter } from './files.js';
-import { identityRecordBytes, writeEventLine, writeIdentityRecord, writeMapLine } from './intermediate.js';
+import { EventRecords, identityRecordBytes, writeIdentityRecord, writeMapLine } from './intermediate.js';
 import type { LineFormat } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
 
@@ -55,9 +55,9 @@ export interface SortTask {
   readonly target: SharedParquet;
 }
 
-/** The part file of one worker (`part`) for one rid bucket: binary identity records, event lines. */
+/** The part file of one worker (`part`) for one rid bucket: binary records (intermediate.ts). */
 export const bucketFile = (dir: string, kind: BucketKind, bucket: number, part: number): string =>
-  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}-${part}.${kind === 'identities' ? 'bin' : 'csv'}`);
+  join(dir, `${kind}-b${String(bucket).padStart(3, '0')}-${part}.bin`);
 
 export const recordMapPart = (dir: string, part: number): string => join(dir, `record-map-${part}.csv`);
 
@@ -86,6 +86,7 @@ export class BatchWorker {
   private readonly bucketShift: number;
   /** an identity record being written */
   private readonly record: Uint8Array;
+  private readonly eventRecords: EventRecords;
 
   constructor(
     private readonly setup: BatchSetup,
@@ -103,13 +104,14 @@ export class BatchWorker {
     this.recordMap = new LineWriter(recordMapPart(dir, part));
     this.bucketShift = RID_BITS - Math.log2(buckets);
     this.record = new Uint8Array(identityRecordBytes(this.processor.clkBytes));
+    this.eventRecords = new EventRecords(mapping.source);
   }
 
   handle(batch: Batch): BatchReply {
     const { fields, mapping, format } = this.setup;
     return processBatch(this.processor, fields, mapping, format, batch, (row) => {
       const b = row.rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
-      writeEventLine(this.events[b] as LineWriter, row);
+      this.eventRecords.write(this.events[b] as LineWriter, row);
       if (row.encoded !== null) {
         writeIdentityRecord(this.identities[b] as LineWriter, row, this.record);
         writeMapLine(this.recordMap, row);

@@ -6,25 +6,27 @@
  * - Identities: the CLKs and pseudonyms go from the records to the pages as bytes, PLAIN and
  *   uncompressed — nearly all of them are random bytes, which LZ4 only made 1 % smaller —, the NIR class
  *   and sex as dictionaries.
- * - Events: every attribute as a dictionary (codes, months, bands repeat), the pages compressed with gzip
- *   level 1.
+ * - Events: every attribute as a dictionary (codes, months, bands repeat), built from the records' codes
+ *   (attribute-codes.ts), the pages compressed with gzip level 1.
  */
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
-import type { Source } from '../core/fields.js';
+import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { NIR_CLASSES } from '../core/nir.js';
 import { RID_BITS } from '../core/rid.js';
 import {
   type Codec,
+  type ColumnBuilder,
   type ColumnDef,
   type ColumnType,
   RowGroupBuilder,
   type RowGroupMeta,
 } from '../parquet/writer.js';
+import { attributeCodes, NULL_CODE } from './attribute-codes.js';
 import { type BucketKind, bucketFile } from './batch-worker.js';
-import { orderByRid, readAll, sortEventLines } from './bucket-sort.js';
+import { orderByRid, readAll, sortEventRecords } from './bucket-sort.js';
 import { FLAG, IDENTITY_RECORD as R } from './intermediate.js';
 
 /** The identities' Parquet columns: IDENTITY_COLUMNS, with how each is written. */
@@ -108,7 +110,11 @@ const SEX_BYTES = [ASCII.encode('1'), ASCII.encode('2')];
 
 /** One builder per thread and kind, its buffers kept from one row group to the next. */
 let identityBuilder: RowGroupBuilder | null = null;
-let eventBuilder: { source: Source; builder: RowGroupBuilder } | null = null;
+let eventWriter: {
+  source: Source;
+  builder: RowGroupBuilder;
+  decoders: readonly ((code: number) => string | number)[];
+} | null = null;
 let rids = new Uint32Array(0);
 
 /**
@@ -165,14 +171,10 @@ export function writeIdentityBucket(
   return metas;
 }
 
-const COMMA = 0x2c;
-const LF = 0x0a;
-const MINUS = 0x2d;
-
 /**
- * Sorts the event lines of one bucket's part files (by rid, then input row) into the bucket's row-group
- * file, and removes the part files; the row groups' metadata. An INTEGER attribute's text is read as a
- * decimal integer; anything else is refused (the rows phase writes only integers there).
+ * Sorts the event records of one bucket's part files (by rid, then input row) into row groups of
+ * `target`, and removes the part files; the row groups' metadata and places. Each attribute's codes
+ * become values once per distinct code and row group (attribute-codes.ts).
  */
 export function writeEventBucket(
   dir: string,
@@ -183,54 +185,40 @@ export function writeEventBucket(
 ): PlacedRowGroup[] {
   const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'events', bucket, p));
   const data = readAll(files);
-  const { lines, order, starts, rids } = sortEventLines(data);
-  if (eventBuilder?.source !== source)
-    eventBuilder = { source, builder: new RowGroupBuilder(eventParquet(source), EVENT_CODEC) };
-  const b = eventBuilder.builder;
+  if (data.byteOffset % 4 !== 0 || data.length % 4 !== 0) throw new RangeError('a truncated event record');
+  const records = new Int32Array(data.buffer, data.byteOffset, data.length / 4);
+  if (eventWriter?.source !== source) {
+    const codes = attributeCodes(ATTRIBUTES[source]);
+    eventWriter = {
+      source,
+      builder: new RowGroupBuilder(eventParquet(source), EVENT_CODEC),
+      decoders: codes.map((c) => c.decode),
+    };
+  }
+  const { builder: b, decoders } = eventWriter;
+  const words = 2 + decoders.length;
+  const order = sortEventRecords(records, words);
+  const n = records.length / words;
   const [rid, ...attributes] = b.columns;
   if (rid === undefined) throw new Error('eventParquet');
-  const ints = attributes.map((c) => c.def.type === 'INTEGER');
-  const groups = Math.ceil(lines / EVENT_GROUP_ROWS);
+  const groups = Math.ceil(n / EVENT_GROUP_ROWS);
   const metas: PlacedRowGroup[] = [];
   intoShared(target, (fd, end) => {
     for (let g = 0, k = 0; g < groups; g++) {
       b.reset();
-      for (const end = Math.round(((g + 1) * lines) / groups); k < end; k++) {
-        const n = order[k] as number;
-        rid.int(rids[n] as number);
-        // past `rid,row,`
-        let at = data.indexOf(COMMA, starts[n] as number) + 1;
-        at = data.indexOf(COMMA, at) + 1;
-        const lineEnd = (starts[n + 1] as number) - 1;
+      for (const stop = Math.round(((g + 1) * n) / groups); k < stop; k++) {
+        const at = (order[k] as number) * words;
+        rid.int(records[at] as number);
         for (let c = 0; c < attributes.length; c++) {
-          const col = attributes[c] as (typeof attributes)[number];
-          let e = at;
-          while (e < lineEnd && data[e] !== COMMA) e++;
-          if (e === at) col.null();
-          else if (ints[c]) col.int(decimal(data, at, e));
-          else col.bytes(data, at, e);
-          at = e + 1;
+          const code = records[at + 2 + c] as number;
+          const col = attributes[c] as ColumnBuilder;
+          if (code === NULL_CODE) col.null();
+          else col.coded(code, decoders[c] as (code: number) => string | number);
         }
-        if (at !== lineEnd + 1 || data[lineEnd] !== LF)
-          throw new RangeError('an event line of the wrong shape');
       }
       metas.push(writeGroup(fd, end, b));
     }
   });
   for (const f of files) unlinkSync(f);
   return metas;
-}
-
-/** The decimal integer data[from … to − 1] (an optional minus sign, digits), within INT32. */
-function decimal(data: Uint8Array, from: number, to: number): number {
-  const negative = data[from] === MINUS;
-  let x = 0;
-  for (let i = negative ? from + 1 : from; i < to; i++) {
-    const d = (data[i] as number) - 48;
-    if (d < 0 || d > 9) throw new RangeError('an INTEGER attribute that is not an integer');
-    x = x * 10 + d;
-  }
-  if (to === (negative ? from + 1 : from) || x > 2 ** 31)
-    throw new RangeError('an INTEGER attribute out of range');
-  return negative ? -x : x;
 }

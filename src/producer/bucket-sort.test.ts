@@ -3,29 +3,43 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readAll, sortEventLines } from './bucket-sort.js';
+import { readAll, sortEventRecords } from './bucket-sort.js';
 
-/** The lines of `data` in the order sortEventLines gives. */
-function sorted(data: Uint8Array): string {
-  const { lines, order, starts } = sortEventLines(data);
-  let out = '';
-  for (let k = 0; k < lines; k++) {
-    const n = order[k] as number;
-    out += Buffer.from(data.subarray(starts[n], starts[n + 1])).toString('utf8');
-  }
-  return out;
+/** Records of 3 words (rid, input row, a value), in the order sortEventRecords gives. */
+function sorted(records: readonly (readonly [number, number, number])[]): number[][] {
+  const words = new Int32Array(records.flat());
+  const order = sortEventRecords(words, 3);
+  return Array.from({ length: records.length }, (_, k) => {
+    const at = (order[k] as number) * 3;
+    return [...words.subarray(at, at + 3)];
+  });
 }
 
-describe('sortEventLines', () => {
-  it('orders the lines of a bucket by rid, an identity’s events by input row', () => {
+describe('sortEventRecords', () => {
+  it('orders the records of a bucket by rid, an identity’s events by input row', () => {
     // rows 0–5 shared out between two workers; rid 900 has events in both parts
-    const data = Buffer.from('900,0,a\n17,2,b\n900,4,c\n' + '900,1,d\n5,3,e\n1073741823,5,f\n');
-    expect(sorted(data)).toBe('5,3,e\n17,2,b\n900,0,a\n900,1,d\n900,4,c\n1073741823,5,f\n');
-    expect(sorted(new Uint8Array(0))).toBe('');
-    expect(() => sortEventLines(Buffer.from('1073741824,0,a\n'))).toThrow(/rid out of range/);
+    const parts = [
+      [900, 0, 1],
+      [17, 2, 2],
+      [900, 4, 3],
+      [900, 1, 4],
+      [5, 3, 5],
+      [2 ** 30 - 1, 5, 6],
+    ] as const;
+    expect(sorted(parts)).toEqual([
+      [5, 3, 5],
+      [17, 2, 2],
+      [900, 0, 1],
+      [900, 1, 4],
+      [900, 4, 3],
+      [2 ** 30 - 1, 5, 6],
+    ]);
+    expect(sorted([])).toEqual([]);
+    expect(() => sorted([[2 ** 30, 0, 0]])).toThrow(/rid out of range/);
+    expect(() => sortEventRecords(new Int32Array(4), 3)).toThrow(/truncated/);
   });
 
-  it('orders any lines as a comparison sort on (rid, input row) does', () => {
+  it('orders any records as a comparison sort on (rid, input row) does', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -37,10 +51,10 @@ describe('sortEventLines', () => {
         ),
         (events) => {
           // input rows numbered in order; each part lists its rows in input order, the parts one after another
-          const lines = events.map((e, row) => ({ ...e, row, text: `${e.rid},${row},v${row}\n` }));
-          const parts = [0, 1, 2].flatMap((p) => lines.filter((l) => l.part === p).map((l) => l.text));
-          const want = [...lines].sort((a, b) => a.rid - b.rid || a.row - b.row).map((l) => l.text);
-          expect(sorted(Buffer.from(parts.join('')))).toBe(want.join(''));
+          const records = events.map((e, row) => ({ ...e, row, r: [e.rid, row, row * 7] as const }));
+          const parts = [0, 1, 2].flatMap((p) => records.filter((l) => l.part === p).map((l) => l.r));
+          const want = [...records].sort((a, b) => a.rid - b.rid || a.row - b.row).map((l) => [...l.r]);
+          expect(sorted(parts)).toEqual(want);
         },
       ),
       { numRuns: 100 },

@@ -1,13 +1,12 @@
 /**
- * The intermediate files of the rows phase — what each worker writes per rid bucket (batch-worker.ts).
- * Identities are fixed-size binary records, which the workers sort by rid and write as the Parquet row
- * groups of extract.parquet themselves (identity-parquet.ts). Events are CSV lines without a header,
- * written field by field straight into the writers' buffers, sorted by bucket-sort.ts and read by DuckDB
- * into Parquet (parquet.ts); they carry the input row, to put an identity's events in input order, which
- * is not sent. The record map stays at the producer.
+ * The intermediate files of the rows phase — what each worker writes per rid bucket (batch-worker.ts):
+ * identities and events as fixed-size binary records, which the threads then sort by rid and write as the
+ * extract's Parquet row groups themselves (bucket-sort.ts, bucket-parquet.ts); and the lines of the record
+ * map, which stays at the producer.
  */
 import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { NIR_CLASSES } from '../core/nir.js';
+import { type AttributeCode, attributeCodes, NULL_CODE } from './attribute-codes.js';
 import { LineWriter } from './files.js';
 import type { ProcessedRow } from './row-processor.js';
 
@@ -31,11 +30,6 @@ export const FLAG = { nir: 1, idkey: 2, birthYear: 4, sex: 8 } as const;
 
 /** The size of an identity record with a CLK of `clkBytes` bytes. */
 export const identityRecordBytes = (clkBytes: number): number => IDENTITY_RECORD.clk + clkBytes;
-
-/** Columns of the intermediate event file, in order (`row`: the 0-based input row, to order events). */
-export function eventIntermediate(source: Source): string[] {
-  return ['rid', 'row', ...ATTRIBUTES[source].map((a) => a.name)];
-}
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -101,20 +95,39 @@ export function readIdentityRecord(record: Uint8Array): Record<string, string> {
   };
 }
 
-/** The event line of a kept row: rid, input row, minimised attributes. */
-export function writeEventLine(w: LineWriter, row: ProcessedRow): void {
-  w.int(row.rid);
-  w.byte(COMMA);
-  w.int(row.rowIndex);
-  for (const v of row.attributes) {
-    w.byte(COMMA);
-    if (v === null) continue;
-    if (typeof v === 'number') {
-      if (Number.isSafeInteger(v) && v >= 0) w.int(v);
-      else w.text(String(v));
-    } else w.text(v);
+/**
+ * The event record of the part files: 32-bit words in the machine's order (the files never leave it) —
+ * rid · input row (0-based, unsigned) · one code per attribute, in `ATTRIBUTES[source]` order
+ * (attribute-codes.ts; NULL_CODE when absent). The input row puts an identity's events in input order; it
+ * is not sent.
+ */
+export class EventRecords {
+  readonly codes: readonly AttributeCode[];
+  /** words per record */
+  readonly words: number;
+  private readonly record: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(source: Source) {
+    this.codes = attributeCodes(ATTRIBUTES[source]);
+    this.words = 2 + this.codes.length;
+    this.record = new Int32Array(this.words);
+    this.bytes = new Uint8Array(this.record.buffer);
   }
-  w.byte(LF);
+
+  /** Writes the event record of a kept row. */
+  write(w: LineWriter, row: ProcessedRow): void {
+    const r = this.record;
+    if (!(row.rowIndex < 2 ** 32)) throw new RangeError('an input row beyond 2^32');
+    r[0] = row.rid;
+    r[1] = row.rowIndex;
+    const values = row.attributes;
+    for (let i = 0; i < this.codes.length; i++) {
+      const v = values[i];
+      r[2 + i] = v === null || v === undefined ? NULL_CODE : (this.codes[i] as AttributeCode).encode(v);
+    }
+    w.bytes(this.bytes);
+  }
 }
 
 /** The record-map line of a row that introduced an identity: `rid,"record id"` (stays at the producer). */

@@ -8,7 +8,7 @@ import { NIR_CLASSES } from '../core/nir.js';
 import { bucketFile } from './batch-worker.js';
 import { writeEventBucket, writeIdentityBucket } from './bucket-parquet.js';
 import { LineWriter } from './files.js';
-import { identityRecordBytes, writeIdentityRecord } from './intermediate.js';
+import { EventRecords, identityRecordBytes, writeIdentityRecord } from './intermediate.js';
 import { createExtractFiles, writeParquet } from './parquet.js';
 import type { ProcessedRow } from './row-processor.js';
 
@@ -41,20 +41,30 @@ describe('writeParquet', () => {
     // 4 buckets × 2 parts; rids are 30-bit, bucket = top 2 bits
     const rid = (b: number, i: number) => b * 2 ** 28 + ((i * 7919) % 1000);
     const record = new Uint8Array(identityRecordBytes(CLK_BYTES));
+    const eventRecords = new EventRecords('dsn');
     const want = new Map<number, number>(); // rid → i
     for (let b = 0; b < 4; b++) {
       for (let p = 0; p < 2; p++) {
         const ids = new LineWriter(bucketFile(dir, 'identities', b, p));
-        const evs: string[] = [];
+        const evs = new LineWriter(bucketFile(dir, 'events', b, p));
         for (let i = p; i < 40; i += 2) {
           const r = rid(b, i);
           writeIdentityRecord(ids, identityRow(r, 40 * b + i), record);
           want.set(r, 40 * b + i);
-          for (let e = 0; e < 2; e++)
-            evs.push(`${r},${1000 * b + 10 * i + (1 - e)},2020-0${1 + e},,cdi,full,C,75,1500`);
+          // an identity's events written out of input order
+          for (let e = 0; e < 2; e++) {
+            const month = `2020-0${1 + e}`;
+            const wage = i % 3 === 0 ? null : 1500 + 500 * (i % 2);
+            const attributes = [month, null, 'cdi', 'full', 'C', i % 2 ? '2A' : '75', wage];
+            eventRecords.write(evs, {
+              ...identityRow(r, 0),
+              rowIndex: 1000 * b + 10 * i + (1 - e),
+              attributes,
+            });
+          }
         }
         ids.close();
-        await writeFile(bucketFile(dir, 'events', b, p), `${evs.join('\n')}\n`);
+        evs.close();
       }
     }
     const db = await DuckDBInstance.create(':memory:');
@@ -116,7 +126,11 @@ describe('writeParquet', () => {
         `${rid(0, 0)}:2020-02`,
         `${rid(0, 0)}:2020-01`,
       ]);
-      expect(evs[0]).toEqual([rid(0, 0), '2020-02', null, 'cdi', 'full', 'C', '75', 1500]);
+      // the attributes as they were minimised: text, numbers, nulls
+      expect(evs[0]).toEqual([rid(0, 0), '2020-02', null, 'cdi', 'full', 'C', '75', null]);
+      const byRid = new Map(evs.map((r) => [Number(r[0]), r]));
+      expect(byRid.get(rid(1, 1))).toEqual([rid(1, 1), '2020-01', null, 'cdi', 'full', 'C', '2A', 2000]);
+      expect(byRid.get(rid(2, 2))).toEqual([rid(2, 2), '2020-01', null, 'cdi', 'full', 'C', '75', 1500]);
       // nothing left but the two files
       expect((await readdir(dir)).sort()).toEqual(['events.parquet', 'extract.parquet']);
     } finally {
