@@ -46,6 +46,13 @@ async function resolve(rawArgs: string[]) {
 }
 
 const rawArgs = process.argv.slice(2);
+if (rawArgs[0] === 'pseudonymise' && !rawArgs.includes('--help') && !rawArgs.includes('-h')) {
+  // the worker threads load their code while this process loads the command's
+  const { defaultWorkers, prestartWorkers } = await import('../producer/worker-start.js');
+  const at = rawArgs.indexOf('--workers');
+  const n = at < 0 ? defaultWorkers() : Number(rawArgs[at + 1]);
+  if (Number.isInteger(n) && n > 0 && n <= 64) prestartWorkers(n);
+}
 if (rawArgs.includes('--help') || rawArgs.includes('-h') || rawArgs.length === 0) {
   const [cmd, parent] = await resolve(rawArgs);
   await showUsage(cmd, parent);

@@ -118,8 +118,9 @@ describe('the Parquet writer', () => {
       fc.asyncProperty(
         fc.array(row, { maxLength: 300 }),
         fc.integer({ min: 1, max: 64 }),
-        async (rows, g) => {
-          const bytes = parquetFile(rows, g);
+        fc.boolean(),
+        async (rows, g, gzip) => {
+          const bytes = parquetFile(rows, g, gzip ? GZIP : null);
           // a new name each time: DuckDB caches a file's bytes by name and modification time (seconds)
           const file = join(dir, `p${files++}.parquet`);
           await writeFile(file, bytes);

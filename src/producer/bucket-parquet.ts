@@ -10,7 +10,6 @@
  *   (attribute-codes.ts), the pages compressed with gzip level 1.
  */
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
 import { ATTRIBUTES, type Source } from '../core/fields.js';
@@ -25,7 +24,7 @@ import {
   type RowGroupMeta,
 } from '../parquet/writer.js';
 import { attributeCodes, NULL_CODE } from './attribute-codes.js';
-import { type BucketKind, bucketFile } from './batch-worker.js';
+import { bucketFile } from './batch-worker.js';
 import { orderByRid, readAll, sortEventRecords } from './bucket-sort.js';
 import { FLAG, IDENTITY_RECORD as R } from './intermediate.js';
 

@@ -71,7 +71,6 @@ describe('writeParquet', () => {
     const conn = await db.connect();
     const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
     try {
-      const buckets = [0, 1, 2, 3];
       const targets = await createExtractFiles(dir);
       // buckets written in any order: the footer puts their row groups in bucket order
       const identities = [3, 1, 0, 2].map((b) =>

@@ -7,7 +7,7 @@
  * shared out between them; `abort` stops the threads. With 0 workers one BatchWorker runs in the main
  * thread (tests, debugging).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LdhError } from '../core/errors.js';
 import type { Batch } from './batch.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from './batch-worker.js';
 import type { PlacedRowGroup, SharedParquet } from './bucket-parquet.js';
 import { NotPlainCsv } from './row-lines.js';
+import { takeWorkers } from './worker-start.js';
 
 type Reply =
   | { ok: true; reply: BatchReply }
@@ -45,18 +46,7 @@ export class BatchPool {
     workers: number,
     private readonly maxInFlight = Math.max(2, workers * 3),
   ) {
-    const ts = import.meta.url.endsWith('.ts');
-    const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
-    // Under tsx (dev scripts, tests) the worker must register the TypeScript loader before importing.
-    const entry = ts
-      ? `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`
-      : url;
-    for (let part = 0; part < workers; part++) {
-      const w = new Worker(entry, {
-        eval: ts,
-        // a young generation larger than the default: most per-row garbage then dies young, fewer promotions
-        resourceLimits: { maxYoungGenerationSizeMb: 48 },
-      });
+    for (const w of takeWorkers(workers)) {
       w.on('message', (m: Reply) => {
         if ('closed' in m) {
           this.closing.get(w)?.(m.closed);

@@ -13,7 +13,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -39,6 +38,7 @@ import { createExtractFiles, writeParquet } from './parquet.js';
 import { BatchPool } from './pool.js';
 import { type LineFormat, NotPlainCsv, writeRowLines } from './row-lines.js';
 import { processRows, type RowsRun } from './rows-phase.js';
+import { defaultWorkers } from './worker-start.js';
 
 export interface PseudonymiseOptions {
   readonly source: Source;
@@ -91,21 +91,24 @@ export async function loadMapping(path: string): Promise<Mapping> {
   return r.data;
 }
 
-function defaultWorkers(): number {
-  return Math.min(4, Math.max(1, availableParallelism()));
-}
-
-/** LDH_TIMINGS=1 prints phase durations and RSS on stderr (no data), for benchmarking. */
+/**
+ * LDH_TIMINGS=1 prints phase durations and RSS on stderr (no data), for benchmarking: milliseconds since
+ * the run started, then since the process started (`at`).
+ */
 function phase(name: string, t0: number): void {
   if (process.env.LDH_TIMINGS !== '1') return;
   const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
   const cpu = process.cpuUsage(); // all threads of the process, DuckDB's included
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-  process.stderr.write(`phase ${name} ${Math.round(performance.now() - t0)}ms cpu=${cpuMs}ms rss=${rss}MB\n`);
+  const now = performance.now();
+  process.stderr.write(
+    `phase ${name} ${Math.round(now - t0)}ms cpu=${cpuMs}ms rss=${rss}MB at=${Math.round(now)}ms\n`,
+  );
 }
 
 export async function pseudonymise(opts: PseudonymiseOptions): Promise<PseudonymiseResult> {
   const t0 = performance.now();
+  phase('start', t0);
   const mapping = await loadMapping(opts.mapping);
   const clk = clkParamsWithExtras(extraFieldNames(mapping));
   if (mapping.source !== opts.source) {
