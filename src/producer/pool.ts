@@ -40,6 +40,9 @@ export class BatchPool {
   private readonly sorting = new Map<Worker, ((groups: PlacedRowGroup[] | null) => void)[]>();
   private readonly queue: Promise<BatchReply>[] = [];
   private next = 0;
+  /** set when a thread stopped unasked: every later call fails with it */
+  private stopped: LdhError | null = null;
+  private aborting = false;
 
   /** There will be max(1, workers) part files, numbered from 0. */
   constructor(
@@ -63,12 +66,17 @@ export class BatchPool {
         else if (m.error === NotPlainCsv.name) p?.reject(new NotPlainCsv('in a worker'));
         else p?.reject(new LdhError('INTERNAL', 'a worker failed on a batch'));
       });
-      w.on('error', (e) => {
-        for (const p of this.pending.values())
-          p.reject(new LdhError('INTERNAL', 'a worker stopped', { cause: e }));
+      const stop = (cause: unknown) => {
+        // what is waiting fails now, and whatever comes later at once: no message is left unanswered
+        this.stopped ??= new LdhError('INTERNAL', 'a worker stopped', { cause });
+        for (const p of this.pending.values()) p.reject(this.stopped);
         this.pending.clear();
         this.closing.get(w)?.(false);
         for (const done of this.sorting.get(w)?.splice(0) ?? []) done(null);
+      };
+      w.on('error', stop);
+      w.on('exit', (code) => {
+        if (!this.aborting) stop(new Error(`exit code ${code}`));
       });
       this.workers.push(w);
     }
@@ -94,6 +102,7 @@ export class BatchPool {
    */
   async submit(lines: Uint8Array, firstRow: number): Promise<BatchReply[]> {
     if (this.setup === null) throw new Error('BatchPool.start must come first');
+    if (this.stopped) throw this.stopped;
     const seq = this.next++;
     const batch: Batch = { seq, firstRow, lines };
     let p: Promise<BatchReply>;
@@ -129,6 +138,7 @@ export class BatchPool {
 
   /** Flushes and closes every part file (the threads stay, for `sort`). */
   async close(): Promise<void> {
+    if (this.stopped) throw this.stopped;
     if (this.inline) {
       this.inline.close();
       return;
@@ -154,6 +164,7 @@ export class BatchPool {
   async sort(kind: BucketKind, target: SharedParquet): Promise<PlacedRowGroup[][]> {
     const setup = this.setup;
     if (setup === null) throw new Error('BatchPool.start must come first');
+    if (this.stopped) throw this.stopped;
     const tasks = Array.from(
       { length: setup.buckets },
       (_, bucket): SortTask => ({ kind, bucket, parts: this.parts, target }),
@@ -183,6 +194,7 @@ export class BatchPool {
 
   /** Stops the threads (at the end of a run, or without flushing after a failure). */
   async abort(): Promise<void> {
+    this.aborting = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
