@@ -3,7 +3,7 @@
 # the same input (1 M synthetic DSN rows by default), with LDH_TIMINGS=1, and prints per run the wall time,
 # the phase times and the CPU of all threads. Compare run for run: the machine's speed drifts.
 #
-#   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.build.json)
+#   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)
 #   npm run build && bench/producer-ab.sh /tmp/base [rounds] [synth-dir]
 #
 # The input and keys are those of `npm run bench:producer -- --rows 1000000` (run it once first).

@@ -3,10 +3,12 @@
  * milliseconds to load its code, which the CLI overlaps with its own loading by starting them before it
  * imports the command (`prestartWorkers`, cli/main.ts); the run's pool then takes them (`takeWorkers`).
  * Threads started ahead are unreferenced until taken, so a run that fails before needing them does not
- * wait for them. Loads nothing but worker_threads.
+ * wait for them. A thread loads the worker's bundle when there is one (bundled.ts). Loads nothing but
+ * worker_threads.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { bundled } from './bundled.js';
 
 /** Threads by default: one per core, up to 4. */
 export function defaultWorkers(): number {
@@ -19,7 +21,7 @@ const failed = new WeakSet<Worker>();
 
 function startWorker(): Worker {
   const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
+  const url = ts ? new URL('./worker.ts', import.meta.url) : bundled(new URL('./worker.js', import.meta.url));
   // Under tsx (dev scripts, tests) the worker must register the TypeScript loader before importing.
   const entry = ts
     ? `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`
