@@ -171,11 +171,15 @@ export function processBatch(
   const encoding = csv ? format.encoding : 'utf8';
   // what DuckDB would not read as it is: it must read the file (row lines are DuckDB's own output)
   if (csv && encoding === 'utf8' && !isUtf8(bytes)) throw new NotPlainCsv('invalid UTF-8');
+  // the rest of scanPlainCsv's checks, on the lines it did not read (input.ts)
+  if (csv && (bytes.indexOf(0x22) >= 0 || bytes.indexOf(0x0d) >= 0))
+    throw new NotPlainCsv('a quote or a carriage return');
   // each line decoded on its own: no string of the whole batch, and ASCII rows stay one-byte strings
   for (let start = 0, rowNo = batch.firstRow; start < bytes.length; rowNo++) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
     if (csv && end - start > MAX_LINE_BYTES) throw new NotPlainCsv('a line longer than DuckDB reads');
+    if (csv && end === start) throw new NotPlainCsv('an empty line');
     const text = bytes.toString(encoding, start, end);
     start = end + 1;
     if (!row.read(csv ? text : decodeRowLine(text))) {

@@ -53,7 +53,10 @@ export interface PseudonymiseOptions {
   readonly now?: () => Date;
   /** called after each batch; `total` is null when unknown */
   readonly onProgress?: (rows: number, total: number | null) => void;
-  /** ignored: the number of rows is now always known before they are processed */
+  /**
+   * count a plain CSV's rows before processing them, for `onProgress`'s total (a progress bar); without
+   * it the total is null and the rows are only estimated, from the first 4 MiB (input.ts scanPlainCsv)
+   */
   readonly countFirst?: boolean;
   /** worker threads for encoding (default: one per core, at most 4; 0 = in the main thread) */
   readonly workers?: number;
@@ -162,7 +165,15 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
 
     const fields = identityFieldOrder(Object.keys(mapping.columns));
     const encoding = opts.encoding ?? 'utf-8';
-    const rowsRun = (pool: BatchPool, format: LineFormat, file: string, from: number, total: number) =>
+    /** `total`: the number of rows, exactly (progress) or about (`estimated`: the rid buckets only) */
+    const rowsRun = (
+      pool: BatchPool,
+      format: LineFormat,
+      file: string,
+      from: number,
+      total: number,
+      estimated = false,
+    ) =>
       processRows({
         pool,
         setup: {
@@ -176,12 +187,13 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         },
         file,
         from,
-        total,
+        total: estimated ? null : total,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
     // A plain CSV file is split by the workers themselves; any other input (or a file that turns out not
     // to be plain) is parsed by DuckDB first, into row lines.
-    const plain = input.kind === 'csv' ? await scanPlainCsv(opts.input) : null;
+    // rows counted first only for a progress bar; otherwise estimated (the rid buckets need an order of size)
+    const plain = input.kind === 'csv' ? await scanPlainCsv(opts.input, opts.countFirst === true) : null;
     let run: RowsRun | null = null;
     let malformed: CsvRejectLine[] = [];
     if (plain !== null) {
@@ -192,7 +204,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
         encoding: encoding === 'latin1' ? 'latin1' : 'utf8',
         columns: input.columns,
       } as const;
-      const rows = rowsRun(pool, format, opts.input, plain.dataStart, plain.rows);
+      const rows = rowsRun(pool, format, opts.input, plain.dataStart, plain.rows, !plain.exact);
       run = await rows.catch((e: unknown) => {
         if (e instanceof NotPlainCsv) return null;
         throw e;

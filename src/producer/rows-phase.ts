@@ -26,8 +26,8 @@ export interface RowsRun {
 
 /**
  * The lines of `file` from byte `from` on. When a plain CSV turns out not to be (NotPlainCsv), the files
- * written so far (rejects.csv, the part files: the folder's .csv and .bin files) are removed before the error is
- * passed on, so that the run can start again with DuckDB reading the input.
+ * written so far (rejects.csv, the part files: the folder's .csv and .bin files) are removed before the
+ * error is passed on, so that the run can start again with DuckDB reading the input.
  */
 export async function processRows(run: {
   /** a pool not started yet; it is closed (or stopped) when this returns */
@@ -35,8 +35,8 @@ export async function processRows(run: {
   setup: BatchSetup;
   file: string;
   from: number;
-  /** the number of rows, for progress */
-  total: number;
+  /** the number of rows, for progress; null when unknown */
+  total: number | null;
   onProgress?: (rows: number, total: number | null) => void;
 }): Promise<RowsRun> {
   const { setup } = run;
