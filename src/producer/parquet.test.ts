@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -78,7 +79,7 @@ describe('writeParquet', () => {
       );
       const events = [2, 0, 3, 1].map((b) => writeEventBucket(dir, 'dsn', b, 2, targets.events));
       const steps: string[] = [];
-      await writeParquet({
+      const digests = await writeParquet({
         source: 'dsn',
         dir,
         targets,
@@ -88,6 +89,17 @@ describe('writeParquet', () => {
         step: (s: string) => steps.push(s),
       });
       expect(steps.sort()).toEqual(['evs', 'ids']);
+      // each file hashed once finished, as the manifest states it
+      for (const [kind, f] of [
+        ['identities', 'extract.parquet'],
+        ['events', 'events.parquet'],
+      ] as const) {
+        const bytes = await readFile(join(dir, f));
+        expect(digests[kind]).toEqual({
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          bytes: bytes.length,
+        });
+      }
       const file = (f: string) => `read_parquet('${join(dir, f)}')`;
       const types = async (f: string) =>
         (await rows(`DESCRIBE SELECT * FROM ${file(f)}`)).map((t) => [t[0], t[1]]);

@@ -8,6 +8,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Source } from '../core/fields.js';
+import { sha256File } from '../extract/sha256-file.js';
 import { type ColumnDef, fileFooter, MAGIC } from '../parquet/writer.js';
 import { eventParquet, IDENTITY_PARQUET, type PlacedRowGroup, type SharedParquet } from './bucket-parquet.js';
 
@@ -68,20 +69,29 @@ export interface ParquetRun {
   readonly step?: (name: string) => void;
 }
 
-/** Finishes extract.parquet and events.parquet, each as soon as its row groups are written. */
-export async function writeParquet(run: ParquetRun): Promise<void> {
+/** A finished file's SHA-256 (hex) and size, for the manifest. */
+export type FileDigest = { sha256: string; bytes: number };
+
+/**
+ * Finishes extract.parquet and events.parquet, each as soon as its row groups are written, and hashes it
+ * then: the identities' file while the threads still sort the events.
+ */
+export async function writeParquet(run: ParquetRun): Promise<{ identities: FileDigest; events: FileDigest }> {
   const ids = run.identities.then(async (groups) => {
     await finishShared(run.targets.identities, IDENTITY_PARQUET, groups, run.createdBy);
     run.step?.('ids');
+    return sha256File(run.targets.identities.file);
   });
   const evs = run.events.then(async (groups) => {
     await finishShared(run.targets.events, eventParquet(run.source), groups, run.createdBy);
     run.step?.('evs');
+    return sha256File(run.targets.events.file);
   });
   // both settle before a failure is passed on: nothing is left writing in the folder
   const [a, b] = await Promise.allSettled([ids, evs]);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
+  return { identities: a.value, events: b.value };
 }
 
 /** The two shared files of an extract in `dir`, created. */

@@ -26,7 +26,6 @@ import { clkParamsWithExtras, NORMALISATION_VERSION, PROTOCOL_VERSION } from '..
 import { secretKeyBytes } from '../core/signing-keys.js';
 import { packBundle } from '../extract/bundle-pack.js';
 import { createSealStream } from '../extract/seal-stream.js';
-import { sha256File } from '../extract/sha256-file.js';
 import { readLinkageKey, readSealPublicKey, readSigningKey } from '../shared/key-files.js';
 import { TOOL_VERSION } from '../version.js';
 import { identityFieldOrder } from './batch.js';
@@ -262,7 +261,7 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       );
     }
 
-    await writeParquet({
+    const digests = await writeParquet({
       source: opts.source,
       dir: tmp,
       targets,
@@ -294,12 +293,12 @@ export async function pseudonymise(opts: PseudonymiseOptions): Promise<Pseudonym
       files: {
         identities: {
           path: 'extract.parquet',
-          ...(await sha256File(join(tmp, 'extract.parquet'))),
+          ...digests.identities,
           rows: coverage.identities,
         },
         events: {
           path: 'events.parquet',
-          ...(await sha256File(join(tmp, 'events.parquet'))),
+          ...digests.events,
           rows: coverage.kept,
         },
       },
