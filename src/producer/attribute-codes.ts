@@ -9,6 +9,7 @@
  * - int and band: the number itself (a band's lower bound).
  */
 import type { AttributeKind, AttributeSpec } from '../core/fields.js';
+import { BoundedMemo } from '../core/memo.js';
 
 /** The code of an absent value (no attribute value is this integer). */
 export const NULL_CODE = -(2 ** 31);
@@ -25,19 +26,23 @@ const DEPT_2B = 1001;
 
 function codeOf(t: AttributeKind): AttributeCode {
   switch (t.kind) {
-    case 'month':
+    case 'month': {
+      // a few hundred distinct months: each is read once
+      const codes = new BoundedMemo<number>(4096);
+      const read = (s: string) => {
+        // `${year}-${two-digit month}` (toMonth)
+        const year = Number(s.slice(0, -3));
+        const month = Number(s.slice(-2));
+        if (s.charAt(s.length - 3) !== '-' || !Number.isInteger(year) || year < 0 || year > 99_999)
+          throw new RangeError('a month');
+        if (!(month >= 1 && month <= 12)) throw new RangeError('a month');
+        return 12 * year + month - 1;
+      };
       return {
-        encode: (v) => {
-          const s = v as string; // `${year}-${two-digit month}` (toMonth)
-          const year = Number(s.slice(0, -3));
-          const month = Number(s.slice(-2));
-          if (s.charAt(s.length - 3) !== '-' || !Number.isInteger(year) || year < 0 || year > 99_999)
-            throw new RangeError('a month');
-          if (!(month >= 1 && month <= 12)) throw new RangeError('a month');
-          return 12 * year + month - 1;
-        },
+        encode: (v) => codes.get(v as string, read),
         decode: (c) => `${Math.floor(c / 12)}-${String((c % 12) + 1).padStart(2, '0')}`,
       };
+    }
     case 'code': {
       const index = new Map(t.values.map((v, i) => [v, i]));
       return {
