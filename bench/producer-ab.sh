@@ -1,7 +1,8 @@
 #!/bin/bash
 # Producer A/B on a shared, noisy machine: runs `ldh-link pseudonymise` of two builds in alternation on
 # the same input (1 M synthetic DSN rows by default), with LDH_TIMINGS=1, and prints per run the wall time,
-# the phase times and the CPU of all threads. Compare run for run: the machine's speed drifts.
+# the phase times and the CPU of all threads. Each round runs OTHER, this tree, this tree, OTHER (ABBA),
+# so that a steady drift of the machine's speed cancels within a round. Compare run for run.
 #
 #   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)
 #   npm run build && bench/producer-ab.sh /tmp/base [rounds] [synth-dir]
@@ -15,7 +16,7 @@ data=$here/.bench-data/producer
 input=$data/${3:-synth-434783}
 out=$data/ab-out
 for _ in $(seq 1 "$rounds"); do
-  for tree in "$other" "$here"; do
+  for tree in "$other" "$here" "$here" "$other"; do
     rm -rf "$out"
     start=$(date +%s.%N)
     log=$(LDH_TIMINGS=1 node "$tree/dist/cli/main.js" pseudonymise --source dsn --input "$input/dsn.csv" \

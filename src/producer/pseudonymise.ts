@@ -3,8 +3,10 @@
  * the pure core, in phases: the input's rows reach worker threads running the RowProcessor as lines of
  * text — the lines of a plain CSV file as they are, any other input as row lines written by DuckDB
  * (row-lines.ts) —, the main thread only cutting the file into batches (rows-phase.ts); the workers write
- * identity and event lines to part files that DuckDB writes out as Parquet in rid order (a random
- * permutation of the input order, core/rid.ts); the manifest is signed last.
+ * identity and event records to part files per rid bucket, then sort each bucket and write it as Parquet
+ * row groups straight into the extract's two files (bucket-parquet.ts), in rid order (a random
+ * permutation of the input order, core/rid.ts); the main thread ends each file with its footer
+ * (parquet.ts) and signs the manifest last.
  *
  * Atomicity: everything is written under DIR/.ldh-tmp-<run>/ and moved into DIR at the end, manifest.json
  * last; an interrupted run leaves no manifest, so nothing that looks complete is half-written. Stale
