@@ -3,18 +3,14 @@ import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 
-/**
- * Appends lines to a file through one reusable byte buffer, written synchronously when full: no line is
- * kept as a string beyond the call, and nothing is allocated per flush (large transient strings and
- * buffers cost page faults on every allocation). Meant for worker threads and small files in the main
- * thread, where a short blocking write is harmless.
- */
 const LF = 0x0a;
-const B64 = new Uint8Array(
-  Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1'),
-);
-const PAD = 0x3d; // '='
 
+/**
+ * Appends lines (or binary records) to a file through one reusable byte buffer, written synchronously
+ * when full: no line is kept as a string beyond the call, and nothing is allocated per flush (large
+ * transient strings and buffers cost page faults on every allocation). Meant for worker threads and small
+ * files in the main thread, where a short blocking write is harmless.
+ */
 export class LineWriter {
   /** the file's descriptor, or -1 when the bytes go to `drain` */
   private readonly fd: number;
@@ -85,31 +81,6 @@ export class LineWriter {
     // the digits from the last one back
     for (let at = end, x = n; at > this.used; x = Math.floor(x / 10)) buf[--at] = 48 + (x % 10);
     this.used = end;
-  }
-
-  /** Appends `b` in base64 (RFC 4648 §4, with padding). */
-  base64(b: Uint8Array): void {
-    this.room(4 * Math.ceil(b.length / 3));
-    const buf = this.buf;
-    let at = this.used;
-    const n = b.length;
-    let i = 0;
-    for (; i + 2 < n; i += 3) {
-      const x = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
-      buf[at++] = B64[x >>> 18] as number;
-      buf[at++] = B64[(x >>> 12) & 63] as number;
-      buf[at++] = B64[(x >>> 6) & 63] as number;
-      buf[at++] = B64[x & 63] as number;
-    }
-    if (i < n) {
-      const two = i + 1 < n;
-      const x = ((b[i] as number) << 16) | (two ? (b[i + 1] as number) << 8 : 0);
-      buf[at++] = B64[x >>> 18] as number;
-      buf[at++] = B64[(x >>> 12) & 63] as number;
-      buf[at++] = two ? (B64[(x >>> 6) & 63] as number) : PAD;
-      buf[at++] = PAD;
-    }
-    this.used = at;
   }
 
   private room(bytes: number): void {

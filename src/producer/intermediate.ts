@@ -7,7 +7,7 @@
 import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { NIR_CLASSES } from '../core/nir.js';
 import { type AttributeCode, attributeCodes, NULL_CODE } from './attribute-codes.js';
-import { LineWriter } from './files.js';
+import type { LineWriter } from './files.js';
 import type { ProcessedRow } from './row-processor.js';
 
 /**
@@ -138,15 +138,4 @@ export function writeMapLine(w: LineWriter, row: ProcessedRow): void {
   w.text(row.recordId.includes('"') ? row.recordId.replace(/"/g, '""') : row.recordId);
   w.byte(QUOTE);
   w.byte(LF);
-}
-
-/** A line written by one of the writers above, as a string (documentation, tests). */
-export function lineOf(write: (w: LineWriter, row: ProcessedRow) => void, row: ProcessedRow): string {
-  let text = '';
-  const w = new LineWriter((bytes) => {
-    text += Buffer.from(bytes).toString('utf8');
-  }, 1024);
-  write(w, row);
-  w.close();
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
