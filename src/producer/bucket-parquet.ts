@@ -24,7 +24,7 @@ import {
   type RowGroupMeta,
 } from '../parquet/writer.js';
 import { attributeCodes, NULL_CODE } from './attribute-codes.js';
-import { bucketFile } from './batch-worker.js';
+import { type BucketKind, bucketFile } from './batch-worker.js';
 import { orderByRid, readAll, sortEventRecords } from './bucket-sort.js';
 import { FLAG, IDENTITY_RECORD as R } from './intermediate.js';
 
@@ -117,8 +117,45 @@ let eventWriter: {
 let rids = new Uint32Array(0);
 
 /**
- * Sorts the identity records of one bucket's part files by rid into the bucket's row-group file, and
- * removes the part files; the row groups' metadata, offsets from the start of their group.
+ * Writes `n` sorted rows into row groups of `target` through `b`, cut into equal groups of at most
+ * `maxRows`: `row(k)` appends the k-th row to `b`'s columns. The groups' metadata and places.
+ */
+function writeRows(
+  target: SharedParquet,
+  b: RowGroupBuilder,
+  n: number,
+  maxRows: number,
+  row: (k: number) => void,
+): PlacedRowGroup[] {
+  const groups = Math.ceil(n / maxRows);
+  const metas: PlacedRowGroup[] = [];
+  intoShared(target, (fd, end) => {
+    for (let g = 0, k = 0; g < groups; g++) {
+      b.reset();
+      for (const stop = Math.round(((g + 1) * n) / groups); k < stop; k++) row(k);
+      metas.push(writeGroup(fd, end, b));
+    }
+  });
+  return metas;
+}
+
+/** Runs `write` on the bytes of one bucket's part files of a kind (valid during the call), then removes them. */
+function fromParts<T>(
+  dir: string,
+  kind: BucketKind,
+  bucket: number,
+  parts: number,
+  write: (data: Buffer) => T,
+): T {
+  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, kind, bucket, p));
+  const result = write(readAll(files));
+  for (const f of files) unlinkSync(f);
+  return result;
+}
+
+/**
+ * Sorts the identity records of one bucket's part files by rid into row groups of `target`, and removes
+ * the part files; the row groups' metadata and places.
  */
 export function writeIdentityBucket(
   dir: string,
@@ -127,8 +164,10 @@ export function writeIdentityBucket(
   recordBytes: number,
   target: SharedParquet,
 ): PlacedRowGroup[] {
-  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'identities', bucket, p));
-  const data = readAll(files);
+  return fromParts(dir, 'identities', bucket, parts, (data) => identityGroups(data, recordBytes, target));
+}
+
+function identityGroups(data: Buffer, recordBytes: number, target: SharedParquet): PlacedRowGroup[] {
   if (data.length % recordBytes !== 0) throw new RangeError('a truncated identity record');
   const n = data.length / recordBytes;
   if (rids.length < n) rids = new Uint32Array(Math.max(n, 2 * rids.length));
@@ -143,31 +182,21 @@ export function writeIdentityBucket(
   const b = identityBuilder;
   const [rid, nirClass, nir, idkey, clk, birthYear, sex] = b.columns;
   if (!(rid && nirClass && nir && idkey && clk && birthYear && sex)) throw new Error('IDENTITY_PARQUET');
-  const groups = Math.ceil(n / ROW_GROUP_ROWS);
-  const metas: PlacedRowGroup[] = [];
-  intoShared(target, (fd, end) => {
-    for (let g = 0, k = 0; g < groups; g++) {
-      b.reset();
-      for (const end = Math.round(((g + 1) * n) / groups); k < end; k++) {
-        const at = (order[k] as number) * recordBytes;
-        const flags = data[at + R.flags] as number;
-        rid.int(rids[order[k] as number] as number);
-        nirClass.bytes(CLASS_BYTES[data[at + R.nirClass] as number] as Uint8Array);
-        if (flags & FLAG.nir) nir.bytes(data, at + R.nir, at + R.nir + 32);
-        else nir.null();
-        if (flags & FLAG.idkey) idkey.bytes(data, at + R.idkey, at + R.idkey + 32);
-        else idkey.null();
-        clk.bytes(data, at + R.clk, at + recordBytes);
-        if (flags & FLAG.birthYear) birthYear.int(view.getUint16(at + R.birthYear, true));
-        else birthYear.null();
-        if (flags & FLAG.sex) sex.bytes(SEX_BYTES[(data[at + R.sex] as number) - 0x31] as Uint8Array);
-        else sex.null();
-      }
-      metas.push(writeGroup(fd, end, b));
-    }
+  return writeRows(target, b, n, ROW_GROUP_ROWS, (k) => {
+    const at = (order[k] as number) * recordBytes;
+    const flags = data[at + R.flags] as number;
+    rid.int(rids[order[k] as number] as number);
+    nirClass.bytes(CLASS_BYTES[data[at + R.nirClass] as number] as Uint8Array);
+    if (flags & FLAG.nir) nir.bytes(data, at + R.nir, at + R.nir + 32);
+    else nir.null();
+    if (flags & FLAG.idkey) idkey.bytes(data, at + R.idkey, at + R.idkey + 32);
+    else idkey.null();
+    clk.bytes(data, at + R.clk, at + recordBytes);
+    if (flags & FLAG.birthYear) birthYear.int(view.getUint16(at + R.birthYear, true));
+    else birthYear.null();
+    if (flags & FLAG.sex) sex.bytes(SEX_BYTES[(data[at + R.sex] as number) - 0x31] as Uint8Array);
+    else sex.null();
   });
-  for (const f of files) unlinkSync(f);
-  return metas;
 }
 
 /**
@@ -182,8 +211,10 @@ export function writeEventBucket(
   parts: number,
   target: SharedParquet,
 ): PlacedRowGroup[] {
-  const files = Array.from({ length: parts }, (_, p) => bucketFile(dir, 'events', bucket, p));
-  const data = readAll(files);
+  return fromParts(dir, 'events', bucket, parts, (data) => eventGroups(data, source, target));
+}
+
+function eventGroups(data: Buffer, source: Source, target: SharedParquet): PlacedRowGroup[] {
   if (data.byteOffset % 4 !== 0 || data.length % 4 !== 0) throw new RangeError('a truncated event record');
   const records = new Int32Array(data.buffer, data.byteOffset, data.length / 4);
   if (eventWriter?.source !== source) {
@@ -200,24 +231,14 @@ export function writeEventBucket(
   const n = records.length / words;
   const [rid, ...attributes] = b.columns;
   if (rid === undefined) throw new Error('eventParquet');
-  const groups = Math.ceil(n / EVENT_GROUP_ROWS);
-  const metas: PlacedRowGroup[] = [];
-  intoShared(target, (fd, end) => {
-    for (let g = 0, k = 0; g < groups; g++) {
-      b.reset();
-      for (const stop = Math.round(((g + 1) * n) / groups); k < stop; k++) {
-        const at = (order[k] as number) * words;
-        rid.int(records[at] as number);
-        for (let c = 0; c < attributes.length; c++) {
-          const code = records[at + 2 + c] as number;
-          const col = attributes[c] as ColumnBuilder;
-          if (code === NULL_CODE) col.null();
-          else col.coded(code, decoders[c] as (code: number) => string | number);
-        }
-      }
-      metas.push(writeGroup(fd, end, b));
+  return writeRows(target, b, n, EVENT_GROUP_ROWS, (k) => {
+    const at = (order[k] as number) * words;
+    rid.int(records[at] as number);
+    for (let c = 0; c < attributes.length; c++) {
+      const code = records[at + 2 + c] as number;
+      const col = attributes[c] as ColumnBuilder;
+      if (code === NULL_CODE) col.null();
+      else col.coded(code, decoders[c] as (code: number) => string | number);
     }
   });
-  for (const f of files) unlinkSync(f);
-  return metas;
 }
