@@ -3,78 +3,13 @@
  * least eight equal values as RLE runs, everything else bit-packed in groups of eight (LSB first).
  * Reference: https://parquet.apache.org/docs/file-format/data-pages/encodings/ (RLE = 3).
  */
+import type { Bytes } from './bytes.js';
 
 /** The bits needed for the values 0 … max (at least 1). */
 export function bitWidth(max: number): number {
   let w = 1;
   while (max >= 2 ** w) w++;
   return w;
-}
-
-/** A growing byte buffer, reused from one call to the next by its owner. */
-export class Bytes {
-  buf: Uint8Array;
-  length = 0;
-  constructor(initial = 1 << 12) {
-    this.buf = new Uint8Array(initial);
-  }
-
-  /** Makes room for `n` more bytes. */
-  room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.length + n, 2 * this.buf.length));
-    grown.set(this.buf.subarray(0, this.length));
-    this.buf = grown;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.length++] = b;
-  }
-
-  varint(n: number): void {
-    this.room(5);
-    let x = n >>> 0;
-    while (x >= 0x80) {
-      this.buf[this.length++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    this.buf[this.length++] = x;
-  }
-
-  u32le(n: number): void {
-    this.room(4);
-    const b = this.buf;
-    const at = this.length;
-    b[at] = n & 0xff;
-    b[at + 1] = (n >>> 8) & 0xff;
-    b[at + 2] = (n >>> 16) & 0xff;
-    b[at + 3] = (n >>> 24) & 0xff;
-    this.length = at + 4;
-  }
-
-  /** Overwrites 4 bytes at `at` with `n`, little-endian. */
-  setU32le(at: number, n: number): void {
-    const b = this.buf;
-    b[at] = n & 0xff;
-    b[at + 1] = (n >>> 8) & 0xff;
-    b[at + 2] = (n >>> 16) & 0xff;
-    b[at + 3] = (n >>> 24) & 0xff;
-  }
-
-  bytes(src: Uint8Array, from = 0, to = src.length): void {
-    const n = to - from;
-    this.room(n);
-    if (n < 64) for (let i = from; i < to; i++) this.buf[this.length++] = src[i] as number;
-    else {
-      this.buf.set(src.subarray(from, to), this.length);
-      this.length += n;
-    }
-  }
-
-  view(): Uint8Array {
-    return this.buf.subarray(0, this.length);
-  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * ascending order, as the protocol's field deltas require. Undefined fields are left out (optional).
  * Reference: https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md
  */
+import { Bytes } from './bytes.js';
 
 /** The compact protocol's type codes. */
 const Ctype = { True: 1, False: 2, Byte: 3, I32: 5, I64: 6, Binary: 8, List: 9, Struct: 12 } as const;
@@ -38,42 +39,13 @@ export function list(v: readonly Value[], elem: Value['t'] = v[0]?.t ?? Ctype.I3
 /** The element type of an empty list of structs. */
 export const STRUCT = Ctype.Struct;
 
-/** Bytes appended to a growing array. */
-class Out {
-  bytes = new Uint8Array(256);
-  length = 0;
-
-  byte(b: number): void {
-    if (this.length === this.bytes.length) {
-      const grown = new Uint8Array(2 * this.bytes.length);
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
-    this.bytes[this.length++] = b;
-  }
-
-  /** An unsigned varint (ULEB128) of a non-negative integer up to 2^53. */
-  varint(n: number): void {
-    let x = n;
-    while (x >= 0x80) {
-      this.byte((x % 0x80) | 0x80);
-      x = Math.floor(x / 0x80);
-    }
-    this.byte(x);
-  }
-
-  /** A zigzag varint: 2n for n ≥ 0, −2n − 1 for n < 0. */
-  zigzag(n: number): void {
-    if (!Number.isSafeInteger(n)) throw new RangeError('an integer beyond 2^53');
-    this.varint(n >= 0 ? 2 * n : -2 * n - 1);
-  }
-
-  raw(b: Uint8Array): void {
-    for (const x of b) this.byte(x);
-  }
+/** A zigzag varint: 2n for n ≥ 0, −2n − 1 for n < 0. */
+function zigzag(out: Bytes, n: number): void {
+  if (!Number.isSafeInteger(n)) throw new RangeError('an integer beyond 2^53');
+  out.varint(n >= 0 ? 2 * n : -2 * n - 1);
 }
 
-function value(out: Out, x: Value): void {
+function value(out: Bytes, x: Value): void {
   switch (x.t) {
     case Ctype.True:
     case Ctype.False:
@@ -83,14 +55,14 @@ function value(out: Out, x: Value): void {
       return;
     case Ctype.I32:
       if ((x.v | 0) !== x.v) throw new RangeError('an i32 out of range');
-      out.zigzag(x.v);
+      zigzag(out, x.v);
       return;
     case Ctype.I64:
-      out.zigzag(x.v);
+      zigzag(out, x.v);
       return;
     case Ctype.Binary:
       out.varint(x.v.length);
-      out.raw(x.v);
+      out.bytes(x.v);
       return;
     case Ctype.List:
       if (x.v.length < 15) out.byte((x.v.length << 4) | x.elem);
@@ -109,7 +81,7 @@ function value(out: Out, x: Value): void {
   }
 }
 
-function fields(out: Out, s: Struct): void {
+function fields(out: Bytes, s: Struct): void {
   let last = 0;
   for (const [key, x] of Object.entries(s)) {
     if (x === undefined) continue;
@@ -118,7 +90,7 @@ function fields(out: Out, s: Struct): void {
     if (delta > 0 && delta <= 15) out.byte((delta << 4) | x.t);
     else {
       out.byte(x.t);
-      out.zigzag(id); // an i16
+      zigzag(out, id); // an i16
     }
     value(out, x);
     last = id;
@@ -128,7 +100,7 @@ function fields(out: Out, s: Struct): void {
 
 /** The compact encoding of a struct. */
 export function encodeStruct(s: Struct): Uint8Array {
-  const out = new Out();
+  const out = new Bytes(256);
   fields(out, s);
-  return out.bytes.slice(0, out.length);
+  return out.view().slice();
 }

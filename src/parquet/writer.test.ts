@@ -6,7 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bytes, rleHybrid } from './rle.js';
+import { Bytes } from './bytes.js';
+import { rleHybrid } from './rle.js';
 import {
   type Codec,
   type ColumnDef,
@@ -160,6 +161,21 @@ describe('the Parquet writer', () => {
     expect(() => b.columns[0]?.null()).toThrow(/required column id/);
     b.columns[0]?.int(1);
     expect(() => b.finish()).toThrow(/column year has 0 rows, not 1/);
+  });
+});
+
+describe('Bytes', () => {
+  it('writes varints of integers up to 2^53 (file offsets beyond 4 GiB)', () => {
+    for (const n of [0, 127, 128, 300, 2 ** 32 + 5, 2 ** 53 - 1]) {
+      const out = new Bytes(1);
+      out.varint(n);
+      let x = 0;
+      out.view().forEach((b, i) => {
+        x += (b & 0x7f) * 2 ** (7 * i);
+      });
+      expect(x).toBe(n);
+      expect(out.view().at(-1)).toBeLessThan(0x80);
+    }
   });
 });
 

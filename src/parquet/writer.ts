@@ -7,7 +7,8 @@
  * put together with the footer (`fileFooter`) by whoever writes the file, in order. Pure: bytes in,
  * bytes out. Reference: https://parquet.apache.org/docs/file-format/ and parquet.thrift.
  */
-import { Bytes, bitWidth, rleHybrid } from './rle.js';
+import { Bytes } from './bytes.js';
+import { bitWidth, rleHybrid } from './rle.js';
 import { binary, bool, encodeStruct, i8, i32, i64, list, STRUCT, type Struct, struct } from './thrift.js';
 
 /** The column types, named as DuckDB's DESCRIBE reports them. */
