@@ -95,7 +95,8 @@ export class ColumnBuilder {
   private lastCode = Number.NaN;
   /** bytes before a PLAIN value: the length of a BYTE_ARRAY, none for an INT32 */
   private readonly prefix: number;
-  private readonly pieces = new Bytes(1 << 12);
+  /** a data page's body being built: levels, then indices */
+  private readonly page = new Bytes(1 << 12);
 
   constructor(readonly def: ColumnDef) {
     this.prefix = physical(def.type) === TYPE.BYTE_ARRAY ? 4 : 0;
@@ -276,7 +277,7 @@ export class ColumnBuilder {
       uncompressed += h.length + size;
     };
     let dictionaryPageOffset: number | null = null;
-    const levels = this.pieces;
+    const levels = this.page;
     levels.length = 0;
     if (!this.def.required) {
       levels.u32le(0);

@@ -14,7 +14,6 @@ import { gzipSync } from 'node:zlib';
 import { eventColumns, IDENTITY_COLUMNS } from '../core/extract-schema.js';
 import { ATTRIBUTES, type Source } from '../core/fields.js';
 import { NIR_CLASSES } from '../core/nir.js';
-import { RID_BITS } from '../core/rid.js';
 import {
   type Codec,
   type ColumnBuilder,
@@ -25,7 +24,7 @@ import {
 } from '../parquet/writer.js';
 import { attributeCodes, NULL_CODE } from './attribute-codes.js';
 import { type BucketKind, bucketFile } from './batch-worker.js';
-import { orderByRid, readAll, sortEventRecords } from './bucket-sort.js';
+import { readAll, sortEventRecords, sortIdentityRecords } from './bucket-sort.js';
 import { FLAG, IDENTITY_RECORD as R } from './intermediate.js';
 
 /** The identities' Parquet columns: IDENTITY_COLUMNS, with how each is written. */
@@ -114,7 +113,6 @@ let eventWriter: {
   builder: RowGroupBuilder;
   decoders: readonly ((code: number) => string | number)[];
 } | null = null;
-let rids = new Uint32Array(0);
 
 /**
  * Writes `n` sorted rows into row groups of `target` through `b`, cut into equal groups of at most
@@ -168,16 +166,9 @@ export function writeIdentityBucket(
 }
 
 function identityGroups(data: Buffer, recordBytes: number, target: SharedParquet): PlacedRowGroup[] {
-  if (data.length % recordBytes !== 0) throw new RangeError('a truncated identity record');
+  const order = sortIdentityRecords(data, recordBytes);
   const n = data.length / recordBytes;
-  if (rids.length < n) rids = new Uint32Array(Math.max(n, 2 * rids.length));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let k = 0; k < n; k++) {
-    const rid = view.getUint32(k * recordBytes, true);
-    if (rid >= 2 ** RID_BITS) throw new RangeError('a rid out of range');
-    rids[k] = rid;
-  }
-  const order = orderByRid(rids, n);
   identityBuilder ??= new RowGroupBuilder(IDENTITY_PARQUET);
   const b = identityBuilder;
   const [rid, nirClass, nir, idkey, clk, birthYear, sex] = b.columns;
@@ -185,7 +176,7 @@ function identityGroups(data: Buffer, recordBytes: number, target: SharedParquet
   return writeRows(target, b, n, ROW_GROUP_ROWS, (k) => {
     const at = (order[k] as number) * recordBytes;
     const flags = data[at + R.flags] as number;
-    rid.int(rids[order[k] as number] as number);
+    rid.int(view.getUint32(at + R.rid, true));
     nirClass.bytes(CLASS_BYTES[data[at + R.nirClass] as number] as Uint8Array);
     if (flags & FLAG.nir) nir.bytes(data, at + R.nir, at + R.nir + 32);
     else nir.null();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readAll, sortEventRecords } from './bucket-sort.js';
+import { readAll, sortEventRecords, sortIdentityRecords } from './bucket-sort.js';
 
 /** Records of 3 words (rid, input row, a value), in the order sortEventRecords gives. */
 function sorted(records: readonly (readonly [number, number, number])[]): number[][] {
@@ -59,6 +59,21 @@ describe('sortEventRecords', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('sortIdentityRecords', () => {
+  it('orders fixed-size records by their little-endian rid, and refuses a truncated one', () => {
+    const rids = [900, 5, 2 ** 30 - 1, 17];
+    const data = new Uint8Array(rids.length * 6);
+    const view = new DataView(data.buffer);
+    rids.forEach((r, k) => {
+      view.setUint32(6 * k, r, true);
+    });
+    expect([...sortIdentityRecords(data, 6).subarray(0, 4)]).toEqual([1, 3, 0, 2]);
+    expect(() => sortIdentityRecords(data.subarray(0, 20), 6)).toThrow(/truncated/);
+    view.setUint32(0, 2 ** 30, true);
+    expect(() => sortIdentityRecords(data, 6)).toThrow(/rid out of range/);
   });
 });
 

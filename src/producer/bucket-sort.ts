@@ -39,7 +39,7 @@ function scratch(n: number): void {
  * passes of RADIX_BITS bits (with it a bucket sorts in about half the time it took with a comparison sort
  * of float keys: bench/README.md, Producer tool). The order is valid until the next call.
  */
-export function orderByRid(rids: Uint32Array, n: number): Uint32Array {
+function orderByRid(rids: Uint32Array, n: number): Uint32Array {
   scratch(n);
   let from = swap;
   let to = order;
@@ -91,6 +91,24 @@ export function readAll(files: readonly string[]): Buffer {
   } finally {
     for (const fd of fds) closeSync(fd);
   }
+}
+
+/**
+ * Puts identity records (intermediate.ts: `recordBytes` bytes each, the rid first, little-endian) in rid
+ * order. The order, of records 0 … n − 1, is valid until the next call.
+ */
+export function sortIdentityRecords(data: Uint8Array, recordBytes: number): Uint32Array {
+  if (data.length % recordBytes !== 0) throw new RangeError('a truncated identity record');
+  const n = data.length / recordBytes;
+  scratch(n);
+  const rids = recordRids;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let k = 0; k < n; k++) {
+    const rid = view.getUint32(k * recordBytes, true);
+    if (rid >= 2 ** RID_BITS) throw new RangeError('a rid out of range');
+    rids[k] = rid;
+  }
+  return orderByRid(rids, n);
 }
 
 /**
