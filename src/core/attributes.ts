@@ -8,7 +8,6 @@ import { parseDate, toMonth } from './dates.js';
 import { ATTRIBUTES, type AttributeSpec, REQUIRED_ATTRIBUTES, type Source } from './fields.js';
 import type { Mapping } from './mapping.js';
 import { dateFormatOf } from './mapping-read.js';
-import { BoundedMemo } from './memo.js';
 
 /** Row-level reject reasons (the `reason` column of rejects.csv). */
 export const REJECT_REASONS = {
@@ -48,9 +47,8 @@ function minimiserOf(spec: AttributeSpec, m: Mapping): Minimise {
   switch (t.kind) {
     case 'month': {
       const format = dateFormatOf(m, spec.name);
-      // event dates repeat across rows (a few thousand distinct days): each is read once
-      const memo = new BoundedMemo<string>(8192);
-      const read = (raw: string) => {
+      // read on every row: the common shapes without a regular expression, the month's text shared (dates.ts)
+      return (raw) => {
         let d: ReturnType<typeof parseDate>;
         try {
           d = parseDate(raw, format);
@@ -61,7 +59,6 @@ function minimiserOf(spec: AttributeSpec, m: Mapping): Minimise {
         if (month === null) throw new RowReject('DATE_INVALID', spec.name);
         return month;
       };
-      return (raw) => memo.get(raw, read);
     }
     case 'code': {
       const values: ReadonlySet<string> = new Set(t.values);

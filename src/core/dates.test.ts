@@ -31,6 +31,13 @@ describe('dates', () => {
     expect(parseDate('  ', 'YYYY-MM-DD')).toBeNull();
   });
 
+  it('shares the text of a month between dates', () => {
+    const a = toMonth({ year: 2020, month: 3, day: 1 });
+    expect(a).toBe('2020-03');
+    expect(toMonth({ year: 2020, month: 3, day: 31 })).toBe(a);
+    expect(toMonth({ year: 2020, month: null, day: null })).toBeNull();
+  });
+
   it('round-trips every calendar date through every format', () => {
     fc.assert(
       fc.property(

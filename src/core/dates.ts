@@ -120,7 +120,20 @@ export function isoPartial(d: PartialDate): string {
   return `${d.year}-${d.month === null ? 'XX' : pad2(d.month)}-${d.day === null ? 'XX' : pad2(d.day)}`;
 }
 
-/** Month precision (`YYYY-MM`) for event dates; null when the month is unknown. */
+/** The `YYYY-MM` text of each month of MIN_YEAR–MAX_YEAR, by 12 × (year − MIN_YEAR) + month − 1, made once. */
+const MONTHS: (string | undefined)[] = [];
+
+/**
+ * Month precision (`YYYY-MM`) for event dates; null when the month is unknown. Event dates are read on
+ * every row: the text of a month is made once and shared.
+ */
 export function toMonth(d: PartialDate): string | null {
-  return d.month === null ? null : `${d.year}-${pad2(d.month)}`;
+  if (d.month === null) return null;
+  const i = 12 * (d.year - MIN_YEAR) + d.month - 1;
+  let s = MONTHS[i];
+  if (s === undefined) {
+    s = `${d.year}-${pad2(d.month)}`;
+    if (d.year >= MIN_YEAR && d.year <= MAX_YEAR && d.month >= 1 && d.month <= 12) MONTHS[i] = s;
+  }
+  return s;
 }

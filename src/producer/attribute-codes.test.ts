@@ -54,6 +54,8 @@ describe('attribute codes', () => {
     ]);
     expect(() => month?.encode('2020-13')).toThrow(/month/);
     expect(() => month?.encode('202001')).toThrow(/month/);
+    for (const bad of ['2020-1', '2020-001', '202O-01', '-01', '2020-00', '2020-1x', '123456-01'])
+      expect(() => month?.encode(bad)).toThrow(/month/);
     expect(() => code?.encode('b')).toThrow(/code/);
     expect(() => dept?.encode('2C')).toThrow(/département/);
     expect(() => int?.encode(1.5)).toThrow(/integer/);

@@ -9,7 +9,6 @@
  * - int and band: the number itself (a band's lower bound).
  */
 import type { AttributeKind, AttributeSpec } from '../core/fields.js';
-import { BoundedMemo } from '../core/memo.js';
 
 /** The code of an absent value (no attribute value is this integer). */
 export const NULL_CODE = -(2 ** 31);
@@ -22,27 +21,33 @@ export interface AttributeCode {
 }
 
 const DEPT_2A = 1000;
+
+/** The code of a month `${year}-${two-digit month}` (toMonth), read digit by digit (on every row). */
+function monthCode(s: string): number {
+  const n = s.length;
+  let year = 0;
+  for (let i = 0; i < n - 3; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) throw new RangeError('a month');
+    year = 10 * year + d;
+  }
+  const m1 = s.charCodeAt(n - 2) - 48;
+  const m0 = s.charCodeAt(n - 1) - 48;
+  const month = 10 * m1 + m0;
+  if (n < 4 || n > 8 || s.charCodeAt(n - 3) !== 45 || !(m1 >= 0 && m1 <= 1 && m0 >= 0 && m0 <= 9))
+    throw new RangeError('a month');
+  if (!(month >= 1 && month <= 12)) throw new RangeError('a month');
+  return 12 * year + month - 1;
+}
 const DEPT_2B = 1001;
 
 function codeOf(t: AttributeKind): AttributeCode {
   switch (t.kind) {
-    case 'month': {
-      // a few hundred distinct months: each is read once
-      const codes = new BoundedMemo<number>(4096);
-      const read = (s: string) => {
-        // `${year}-${two-digit month}` (toMonth)
-        const year = Number(s.slice(0, -3));
-        const month = Number(s.slice(-2));
-        if (s.charAt(s.length - 3) !== '-' || !Number.isInteger(year) || year < 0 || year > 99_999)
-          throw new RangeError('a month');
-        if (!(month >= 1 && month <= 12)) throw new RangeError('a month');
-        return 12 * year + month - 1;
-      };
+    case 'month':
       return {
-        encode: (v) => codes.get(v as string, read),
+        encode: (v) => monthCode(v as string),
         decode: (c) => `${Math.floor(c / 12)}-${String((c % 12) + 1).padStart(2, '0')}`,
       };
-    }
     case 'code': {
       const index = new Map(t.values.map((v, i) => [v, i]));
       return {
