@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nirControlKey, normaliseNir, withControlKey } from './nir.js';
+import { nirControlKey, normaliseNir, normaliseNirAsWritten, withControlKey } from './nir.js';
 
 const body = fc
   .tuple(
@@ -53,6 +53,25 @@ describe('NIR', () => {
         const changed = nir.slice(0, pos) + String((Number(c) + delta) % 10) + nir.slice(pos + 1);
         expect(normaliseNir(changed).class).toBe('invalid');
       }),
+    );
+  });
+
+  it('reads every value as the rules are written (the 15-digit shortcut included)', () => {
+    const digits = (n: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+    const value = fc.oneof(
+      body.map(withControlKey),
+      digits(13).map(withControlKey), // any month (unknown-month codes), any first digit
+      digits(15),
+      digits(15).map((s) => `9${s.slice(1)}`),
+      fc.constantFrom('000000000000000', '999999999999999', '100000000000000', '800000000000000'),
+      fc.string({ unit: fc.constantFrom(...'0123456789 AB.x'), minLength: 13, maxLength: 17 }),
+    );
+    fc.assert(
+      fc.property(value, fc.constantFrom(null, true, false), (v, flag) => {
+        expect(normaliseNir(v, flag)).toEqual(normaliseNirAsWritten(v, flag));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -28,22 +28,39 @@ const CODES: Readonly<Record<string, string>> = {
   R: '6',
 };
 
-/** @example soundex('ROBERT') // 'R163' */
+/** The code of each character by UTF-16 unit below 128 (0: none, a vowel or any other character). */
+const CODE_OF = new Uint8Array(128);
+for (const [c, code] of Object.entries(CODES)) CODE_OF[c.charCodeAt(0)] = Number(code);
+const H = 72;
+const W = 87;
+
+/** The three code digits of a Soundex, by 49 × d1 + 7 × d2 + d3 (a digit 0 is the padding `0`). */
+const DIGITS: readonly string[] = Array.from({ length: 343 }, (_, i) =>
+  [Math.floor(i / 49), Math.floor(i / 7) % 7, i % 7].join(''),
+);
+
+/**
+ * Soundex runs once or twice per name of every new identity: the codes are read from a table and the
+ * result made in one concatenation.
+ * @example soundex('ROBERT') // 'R163'
+ */
 export function soundex(name: string): string {
   if (name === '') return '';
-  const first = name[0] ?? '';
-  let out = first;
-  let last = CODES[first] ?? '';
-  for (let i = 1; i < name.length && out.length < 4; i++) {
-    const c = name[i] ?? '';
-    if (c === 'H' || c === 'W') continue;
-    const code = CODES[c];
-    if (code === undefined) {
-      last = '';
-      continue;
+  const first = name.charCodeAt(0);
+  let last = first < 128 ? (CODE_OF[first] as number) : 0;
+  let digits = 0;
+  let n = 0;
+  for (let i = 1; i < name.length && n < 3; i++) {
+    const c = name.charCodeAt(i);
+    if (c === H || c === W) continue;
+    const code = c < 128 ? (CODE_OF[c] as number) : 0;
+    if (code !== 0 && code !== last) {
+      digits = 7 * digits + code;
+      n++;
     }
-    if (code !== last) out += code;
     last = code;
   }
-  return out.padEnd(4, '0');
+  for (; n < 3; n++) digits *= 7;
+  // the first UTF-16 unit as it is, as name[0] gives it
+  return name.charAt(0) + (DIGITS[digits] as string);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseFirstNames, normaliseSurnames } from './names.js';
+import { normaliseFirstNames, normaliseFirstNamesAsWritten, normaliseSurnames } from './names.js';
 import { compact, NAME_PLACEHOLDERS, normaliseName, normaliseUncached } from './text.js';
 
 describe('name normalisation', () => {
@@ -58,5 +58,22 @@ describe('name normalisation', () => {
     expect(normaliseFirstNames('Jean-Pierre, Marie')).toEqual(['JEAN PIERRE', 'MARIE']);
     expect(normaliseFirstNames('Jean Pierre')).toEqual(['JEAN', 'PIERRE']);
     expect(normaliseFirstNames('')).toEqual([]);
+  });
+
+  it('splits plain first-name fields (A–Z, single spaces) as the rule is written', () => {
+    const word = fc.oneof(
+      fc.string({ unit: fc.constantFrom('A', 'N', 'X', 'C', 'D'), minLength: 1, maxLength: 4 }),
+      fc.constantFrom(...NAME_PLACEHOLDERS),
+    );
+    const field = fc.oneof(
+      fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
+      fc.string({ unit: fc.constantFrom('A', 'X', ' ', ',', 'é'), maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(field, (s) => {
+        expect(normaliseFirstNames(s)).toEqual(normaliseFirstNamesAsWritten(s));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

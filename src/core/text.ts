@@ -50,7 +50,6 @@ export const NAME_PLACEHOLDERS: readonly string[] = [
   'ND',
 ];
 const PLACEHOLDER_SET = new Set(NAME_PLACEHOLDERS);
-const ONLY_X = /^X+$/;
 
 /**
  * Steps 1–5: the normalised (spaced) form of a name, or '' when missing.
@@ -66,7 +65,7 @@ export function normaliseName(raw: string | null | undefined): string {
  * A value that steps 1–4 leave as it is: capital letters A–Z, words separated by one space. Most names
  * in producers' files are written so; they skip the memo (whose look-ups cost more than this check).
  */
-function isPlain(raw: string): boolean {
+export function isPlain(raw: string): boolean {
   const n = raw.length;
   for (let i = 0; i < n; i++) {
     const c = raw.charCodeAt(i);
@@ -76,10 +75,21 @@ function isPlain(raw: string): boolean {
   return true;
 }
 
-/** Step 5 on a value that steps 1–4 have produced. */
-function missingIfPlaceholder(s: string): string {
-  if (PLACEHOLDER_SET.has(s) || ONLY_X.test(s.replace(/ /g, ''))) return '';
+/** Step 5 on a value that steps 1–4 have produced (capital letters and single spaces). */
+export function missingIfPlaceholder(s: string): string {
+  if (PLACEHOLDER_SET.has(s) || onlyX(s)) return '';
   return s;
+}
+
+/** True when `s` has an X and nothing but X and spaces (`ONLY_X` once the spaces are removed). */
+function onlyX(s: string): boolean {
+  let x = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 88) x = true;
+    else if (c !== 32) return false;
+  }
+  return x;
 }
 
 // Names repeat across millions of rows: a bounded memo of a pure function (same output, less work).
@@ -101,7 +111,7 @@ export function normaliseUncached(raw: string): string {
 
 /** The compact form (no spaces) used by encodings. */
 export function compact(normalised: string): string {
-  return normalised.replace(/ /g, '');
+  return normalised.indexOf(' ') < 0 ? normalised : normalised.replace(/ /g, '');
 }
 
 /**
