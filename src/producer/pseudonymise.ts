@@ -97,16 +97,19 @@ export async function loadMapping(path: string): Promise<Mapping> {
 
 /**
  * LDH_TIMINGS=1 prints phase durations and RSS on stderr (no data), for benchmarking: milliseconds since
- * the run started, then since the process started (`at`).
+ * the run started, CPU time (user + system) and page faults (first touches of memory, which are slow on
+ * the machines measured) of the process so far, then the time since the process started (`at`).
  */
 function phase(name: string, t0: number): void {
   if (process.env.LDH_TIMINGS !== '1') return;
   const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
   const cpu = process.cpuUsage(); // all threads of the process, DuckDB's included
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  const sysMs = Math.round(cpu.system / 1000);
+  const faults = process.resourceUsage().minorPageFault;
   const now = performance.now();
   process.stderr.write(
-    `phase ${name} ${Math.round(now - t0)}ms cpu=${cpuMs}ms rss=${rss}MB at=${Math.round(now)}ms\n`,
+    `phase ${name} ${Math.round(now - t0)}ms cpu=${cpuMs}ms sys=${sysMs}ms faults=${faults} rss=${rss}MB at=${Math.round(now)}ms\n`,
   );
 }
 
