@@ -6,6 +6,7 @@
  * and prints the median of 5 passes:
  *   rows input=<kind> rows=<n> identities=<k> rows_per_s=<x>
  * The gap between this figure (per core) and bench:producer's shows what the pipeline around it costs.
+ * PASSES=1 also prints each pass's rate on stderr (the first pass shows the compiler's warm-up).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +89,7 @@ for (let pass = 0; pass < 5; pass++) {
     );
   }
   rates.push(lines.length / ((performance.now() - t) / 1000));
+  if (process.env.PASSES) console.error(Math.round(rates[rates.length - 1] ?? 0));
 }
 rates.sort((a, b) => a - b);
 process.stdout.write(

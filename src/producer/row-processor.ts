@@ -43,7 +43,7 @@ export class RowProcessor {
   private readonly encoder: IdentityEncoder;
   private readonly birthDateFormat;
   private readonly minimise;
-  private readonly seen = new Map<string, number>();
+  private seen = new Map<string, number>();
   /** the last identity seen: a person's rows usually follow one another, and this skips the map */
   private lastKey: string | null = null;
   private lastRid = 0;
@@ -106,7 +106,7 @@ export class RowProcessor {
         for (const n of this.extras) extras[n] = normaliseExtra(get(`${EXTRA_FIELD_PREFIX}${n}`));
       }
       encoded = this.encoder.encodeBytes(identity, extras);
-      if (this.seen.size >= DEDUP_WINDOW) this.seen.clear();
+      if (this.seen.size >= DEDUP_WINDOW) this.seen = new Map();
       this.seen.set(identityKey, rid);
     }
     this.lastKey = identityKey;
