@@ -221,12 +221,15 @@ function setBits(acc: Uint32Array, positions: Uint16Array, from: number, n: numb
 /** Values of each CLK field, by field name; an absent or empty list sets no bits. */
 export type ClkInput = Readonly<Record<string, readonly string[]>>;
 
+/** Values of each CLK field, by the field's index in the parameters' `fields` (the encoder's hot path). */
+export type ClkValues = readonly (readonly string[] | undefined)[];
+
 export class ClkEncoder {
   private readonly hashers: FieldHasher[];
   private readonly acc: Uint32Array;
   private readonly diffuser: Diffuser | null;
-  /** the composite fields' hashers, whose MACs go through `lanes` */
-  private readonly composite: FieldHasher[];
+  /** the indices of the composite fields' hashers, whose MACs go through `lanes` */
+  private readonly composite: number[];
   /** per composite token (in `accumulate` order), the first job of its blocks */
   private readonly jobs: number[] = [];
   private readonly lanes: HmacLanes | null;
@@ -243,7 +246,7 @@ export class ClkEncoder {
       throw new RangeError('CLK length must be a power of two between 32 and 65536');
     }
     this.hashers = params.fields.map((f) => new FieldHasher(key, f, params));
-    this.composite = this.hashers.filter((h) => h.composite);
+    this.composite = this.hashers.flatMap((h, i) => (h.composite ? [i] : []));
     this.lanes = this.composite.length > 0 ? lanes : null;
     this.acc = new Uint32Array(params.l >>> 5);
     const d = params.diffusion;
@@ -269,51 +272,66 @@ export class ClkEncoder {
    * (`bits / 8` bytes) when given.
    */
   encode(input: ClkInput, out?: Uint8Array): Uint8Array {
+    const values = this.valuesOf(input);
     this.lanes?.clear();
-    this.queue(input);
+    this.queue(values);
     this.lanes?.compute();
-    return this.finish(input, out);
+    return this.finish(values, out);
   }
 
   /** The Bloom filter of §4 before diffusion (for test vectors and documentation). */
   filter(input: ClkInput): Uint8Array {
+    const values = this.valuesOf(input);
     this.lanes?.clear();
-    this.queue(input);
+    this.queue(values);
     this.lanes?.compute();
-    this.accumulate(input);
+    this.accumulate(values);
     return this.filterBytes();
+  }
+
+  /** The names of the fields, in the order of `ClkValues`. */
+  get fieldNames(): string[] {
+    return this.hashers.map((h) => h.field.name);
+  }
+
+  /** The values of `input` by field index. */
+  private valuesOf(input: ClkInput): ClkValues {
+    return this.hashers.map((h) => input[h.field.name]);
   }
 
   /**
    * `encode` in two halves, for a caller that adds MACs of its own to the lanes it gave this encoder
-   * (encoder.ts): `queue` adds the composite tokens' MACs to the lanes (the caller has cleared them);
-   * once the caller has computed the lanes, `finish` makes the CLK of the same input.
+   * (encoder.ts), with the values by field index: `queue` adds the composite tokens' MACs to the lanes
+   * (the caller has cleared them); once the caller has computed the lanes, `finish` makes the CLK of the
+   * same values.
    */
-  queue(input: ClkInput): void {
+  queue(values: ClkValues): void {
     const { lanes, jobs } = this;
     jobs.length = 0;
     if (lanes === null) return;
-    for (const h of this.composite) {
-      for (const v of input[h.field.name] ?? []) if (v !== '') jobs.push(h.queue(v, lanes));
+    for (const i of this.composite) {
+      const h = this.hashers[i] as FieldHasher;
+      for (const v of values[i] ?? []) if (v !== '') jobs.push(h.queue(v, lanes));
     }
   }
 
   /** The second half of `encode` (see `queue`). */
-  finish(input: ClkInput, out?: Uint8Array): Uint8Array {
-    this.accumulate(input);
+  finish(values: ClkValues, out?: Uint8Array): Uint8Array {
+    this.accumulate(values);
     if (this.diffuser === null) return this.filterBytes(out);
     return this.diffuser.diffuse(this.acc, out ?? new Uint8Array(this.diffuser.bits >>> 3));
   }
 
   /** The filter's words, from the MACs of the composite tokens that `queue` queued, now computed. */
-  private accumulate(input: ClkInput): void {
+  private accumulate(values: ClkValues): void {
     this.acc.fill(0);
-    const { lanes, jobs } = this;
+    const { lanes, jobs, hashers } = this;
     let queued = 0;
-    for (const h of this.hashers) {
-      const values = input[h.field.name];
-      if (values === undefined || values.length === 0) continue;
-      for (const v of values) {
+    for (let i = 0; i < hashers.length; i++) {
+      const vs = values[i];
+      if (vs === undefined || vs.length === 0) continue;
+      const h = hashers[i] as FieldHasher;
+      for (const v of vs) {
         if (v === '') continue;
         if (lanes !== null && h.composite) h.addQueued(v, lanes, jobs[queued++] as number, this.acc);
         else h.addValue(v, this.acc);

@@ -43,17 +43,54 @@ export function compositeParts(id: Identity): Record<string, string[][]> {
 /**
  * The tokens of each composite field: its parts joined by `|` (e.g. `D153|1985` for name_year), without
  * repeats (two surnames with the same sound give one token). A field the identity lacks sets no bit.
- * The same tokens as joining `compositeParts` (composite.test.ts checks it), built without the lists:
- * this runs once per identity in the producer's encoder.
+ * The same tokens as joining `compositeParts` (composite.test.ts checks it), built without the lists.
  */
 export function compositeTokens(id: Identity): Record<string, string[]> {
-  const birth = compact(id.birthName);
-  const usage = compact(id.usageName);
+  const out: string[][] = [[], [], [], []];
+  const first = id.firstNames[0];
+  addCompositeTokens(
+    id,
+    compact(id.birthName),
+    compact(id.usageName),
+    first === undefined ? '' : compact(first),
+    out,
+    {
+      name_year: 0,
+      firstname_dob: 1,
+      names_sex: 2,
+      dob_place: 3,
+    },
+  );
+  const [nameYear = [], firstnameDob = [], namesSex = [], dobPlace = []] = out;
+  return { name_year: nameYear, firstname_dob: firstnameDob, names_sex: namesSex, dob_place: dobPlace };
+}
+
+/** Where each composite field's tokens go: an index in the lists of `addCompositeTokens`, −1 for none. */
+export interface CompositeSlots {
+  readonly name_year: number;
+  readonly firstname_dob: number;
+  readonly names_sex: number;
+  readonly dob_place: number;
+}
+
+/**
+ * Appends the tokens of each composite field to `out[slots[field]]` (a field whose slot is −1 is not
+ * made): `compositeTokens` without an object per identity, for the producer's encoder (encoder.ts).
+ * @param birth the compact birth name, `usage` the compact usage name, `first` the compact primary first
+ *   name ('' when absent)
+ */
+export function addCompositeTokens(
+  id: Identity,
+  birth: string,
+  usage: string,
+  first: string,
+  out: string[][],
+  slots: CompositeSlots,
+): void {
   // the Soundex codes of the distinct compact surnames, birth name first; '' when absent or a repeat
   const s1 = birth === '' ? '' : soundex(birth);
   let s2 = usage === '' || usage === birth ? '' : soundex(usage);
-  const first = id.firstNames[0];
-  const fn = first === undefined ? '' : soundex(compact(first));
+  const fn = first === '' ? '' : soundex(first);
   const d = id.birthDate;
   const year = d === null ? '' : String(d.year);
   let dm = '';
@@ -63,17 +100,14 @@ export function compositeTokens(id: Identity): Record<string, string[]> {
     dm = `${a < 10 ? '0' : ''}${a}${b < 10 ? '0' : ''}${b}`;
   }
   if (s2 === s1) s2 = ''; // two surnames with the same sound: one token
-  const nameYear: string[] = [];
-  const namesSex: string[] = [];
-  for (const s of s1 === '' ? [s2] : [s1, s2]) {
+  const nameYear = year === '' ? undefined : out[slots.name_year];
+  const namesSex = fn === '' || id.sex === null ? undefined : out[slots.names_sex];
+  for (let i = 0; i < 2; i++) {
+    const s = i === 0 ? s1 : s2;
     if (s === '') continue;
-    if (year !== '') nameYear.push(`${s}|${year}`);
-    if (fn !== '' && id.sex !== null) namesSex.push(`${s}|${fn}|${id.sex}`);
+    nameYear?.push(`${s}|${year}`);
+    namesSex?.push(`${s}|${fn}|${id.sex}`);
   }
-  return {
-    name_year: nameYear,
-    firstname_dob: fn !== '' && dm !== '' ? [`${fn}|${year}|${dm}`] : [],
-    names_sex: namesSex,
-    dob_place: dm !== '' && id.birthPlace !== null ? [`${year}|${dm}|${id.birthPlace.code}`] : [],
-  };
+  if (fn !== '' && dm !== '') out[slots.firstname_dob]?.push(`${fn}|${year}|${dm}`);
+  if (dm !== '' && id.birthPlace !== null) out[slots.dob_place]?.push(`${year}|${dm}|${id.birthPlace.code}`);
 }

@@ -5,7 +5,7 @@
  */
 import { toHex } from './bytes.js';
 import { ClkEncoder, type ClkInput } from './clk.js';
-import { compositeTokens } from './composite.js';
+import { addCompositeTokens, type CompositeSlots } from './composite.js';
 import { HmacLanes } from './hmac-lanes.js';
 import type { Identity } from './identity.js';
 import type { LinkageKey } from './keys.js';
@@ -22,36 +22,108 @@ export interface EncodedIdentity {
   readonly clk: Uint8Array;
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** Two-digit texts of 0–99 (months and days), made once. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const twoDigits = (n: number): string => TWO_DIGITS[n] ?? String(n).padStart(2, '0');
+/** The text of each birth year, made once. */
+const YEARS: string[] = [];
+const yearText = (y: number): string => {
+  if (y < 0 || y >= 4096) return String(y);
+  YEARS[y] ??= String(y);
+  return YEARS[y];
+};
+
+/** The CLK fields an identity gives values to (protocol v3 §4, field table; composite fields §4.3). */
+const IDENTITY_CLK_FIELDS = [
+  'birth_name',
+  'usage_name',
+  'first_name',
+  'other_first_names',
+  'birth_year',
+  'birth_month',
+  'birth_day',
+  'sex',
+  'birth_place',
+  'birth_dept',
+  'name_year',
+  'firstname_dob',
+  'names_sex',
+  'dob_place',
+] as const;
+
+/** Where each CLK field's values go, by field: an index in the value lists, −1 when not encoded. */
+type ClkSlots = Readonly<Record<(typeof IDENTITY_CLK_FIELDS)[number], number>> & CompositeSlots;
+
+/** The slots of the fields of `names`, in that order (a field absent from it: −1). A literal: read per identity. */
+function slotsOf(names: readonly string[]): ClkSlots {
+  const at = (f: (typeof IDENTITY_CLK_FIELDS)[number]) => names.indexOf(f);
+  return {
+    birth_name: at('birth_name'),
+    usage_name: at('usage_name'),
+    first_name: at('first_name'),
+    other_first_names: at('other_first_names'),
+    birth_year: at('birth_year'),
+    birth_month: at('birth_month'),
+    birth_day: at('birth_day'),
+    sex: at('sex'),
+    birth_place: at('birth_place'),
+    birth_dept: at('birth_dept'),
+    name_year: at('name_year'),
+    firstname_dob: at('firstname_dob'),
+    names_sex: at('names_sex'),
+    dob_place: at('dob_place'),
+  };
+}
 
 /**
- * The values of each CLK field (protocol v3 §4, field table; composite fields §4.3; extra fields §4.1,
- * already normalised). Parameter objects without the composite fields (v1, v2) ignore them.
+ * Appends the values of each CLK field of `id` to `out[slots[field]]` (protocol v3 §4, field table;
+ * composite fields §4.3); extra fields (§4.1, already normalised) at `extraSlot(name)`.
  */
-export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
+function addClkValues(
+  id: Identity,
+  extras: Readonly<Record<string, string>>,
+  out: string[][],
+  slots: ClkSlots,
+  extraSlot: (name: string) => number,
+): void {
+  const add = (slot: number, v: string) => {
+    if (v !== '') out[slot]?.push(v);
+  };
   const d = id.birthDate;
   const birth = compact(id.birthName);
   const usage = compact(id.usageName);
-  const firsts = id.firstNames.map(compact);
-  const input: Record<string, readonly string[]> = {
-    birth_name: birth === '' ? [] : [birth],
-    // encoded only when it differs from the birth name, so a copied birth name does not weigh twice
-    usage_name: usage === '' || usage === birth ? [] : [usage],
-    first_name: firsts.length > 0 ? [firsts[0] ?? ''] : [],
-    other_first_names: firsts.slice(1),
-    birth_year: d === null ? [] : [String(d.year)],
-    birth_month: d?.month == null ? [] : [pad2(d.month)],
-    birth_day: d?.day == null ? [] : [pad2(d.day)],
-    sex: id.sex === null ? [] : [id.sex],
-    birth_place: id.birthPlace === null ? [] : [id.birthPlace.code],
-    birth_dept: id.birthPlace === null ? [] : [id.birthPlace.dept],
-    ...compositeTokens(id),
-  };
-  for (const name in extras) {
-    const v = extras[name] ?? '';
-    input[`${EXTRA_FIELD_PREFIX}${name}`] = v === '' ? [] : [v];
+  add(slots.birth_name, birth);
+  // encoded only when it differs from the birth name, so a copied birth name does not weigh twice
+  if (usage !== birth) add(slots.usage_name, usage);
+  const names = id.firstNames;
+  const first = names.length > 0 ? compact(names[0] ?? '') : '';
+  if (names.length > 0) out[slots.first_name]?.push(first);
+  for (let i = 1; i < names.length; i++) out[slots.other_first_names]?.push(compact(names[i] ?? ''));
+  if (d !== null) {
+    add(slots.birth_year, yearText(d.year));
+    if (d.month !== null) add(slots.birth_month, twoDigits(d.month));
+    if (d.day !== null) add(slots.birth_day, twoDigits(d.day));
   }
-  return input;
+  if (id.sex !== null) add(slots.sex, id.sex);
+  if (id.birthPlace !== null) {
+    add(slots.birth_place, id.birthPlace.code);
+    add(slots.birth_dept, id.birthPlace.dept);
+  }
+  addCompositeTokens(id, birth, usage, first, out, slots);
+  for (const name in extras) add(extraSlot(name), extras[name] ?? '');
+}
+
+/**
+ * The values of each CLK field by name (protocol v3 §4, field table; composite fields §4.3; extra fields
+ * §4.1, already normalised); an absent field has an empty list. Parameter objects without the composite
+ * fields (v1, v2) ignore them.
+ */
+export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
+  const extraNames = Object.keys(extras).map((n) => `${EXTRA_FIELD_PREFIX}${n}`);
+  const names = [...IDENTITY_CLK_FIELDS, ...extraNames];
+  const out = names.map((): string[] => []);
+  addClkValues(id, extras, out, slotsOf(names), (n) => names.indexOf(`${EXTRA_FIELD_PREFIX}${n}`));
+  return Object.fromEntries(names.map((n, i) => [n, out[i] ?? []]));
 }
 
 /**
@@ -73,6 +145,12 @@ export class IdentityEncoder {
   private readonly nirOut = new Uint8Array(32);
   private readonly idkeyOut = new Uint8Array(32);
   private readonly clkOut: Uint8Array;
+  /** the CLK fields' values of the identity being encoded, by field index, reused */
+  private readonly values: string[][];
+  private readonly slots: ClkSlots;
+  private readonly fieldNames: readonly string[];
+  /** the slot of an extra field, by its name without the prefix (−1: not encoded) */
+  private readonly extraSlot: (name: string) => number;
   /**
    * @param lanes where an identity's one-block MACs — the pseudonyms and the composite CLK tokens — are
    *   computed, four at a time (hmac-lanes.ts); null: one after another, in JavaScript (the same result)
@@ -85,6 +163,22 @@ export class IdentityEncoder {
     this.pseudonymiser = new Pseudonymiser(key);
     this.clkEncoder = new ClkEncoder(key, clkParams, lanes);
     this.clkOut = new Uint8Array(this.clkEncoder.bits >>> 3);
+    this.fieldNames = this.clkEncoder.fieldNames;
+    this.values = this.fieldNames.map(() => []);
+    this.slots = slotsOf(this.fieldNames);
+    const extraSlots = new Map<string, number>();
+    this.fieldNames.forEach((n, i) => {
+      if (n.startsWith(EXTRA_FIELD_PREFIX)) extraSlots.set(n.slice(EXTRA_FIELD_PREFIX.length), i);
+    });
+    this.extraSlot = (n) => extraSlots.get(n) ?? -1;
+  }
+
+  /** The identity's CLK values into `this.values`, by field index. */
+  private clkValues(id: Identity, extras: Readonly<Record<string, string>>): string[][] {
+    const values = this.values;
+    for (const v of values) v.length = 0;
+    addClkValues(id, extras, values, this.slots, this.extraSlot);
+    return values;
   }
 
   /** The length of the CLK sent, in bytes. */
@@ -106,20 +200,21 @@ export class IdentityEncoder {
   /** `encode` without text: the bytes, in the encoder's reused buffers (the producer's hot path). */
   encodeBytes(id: Identity, extras: Readonly<Record<string, string>> = {}): EncodedBytes {
     const { lanes, pseudonymiser: p } = this;
-    const input = clkInput(id, extras);
+    const values = this.clkValues(id, extras);
     const nir = id.nir.nir;
     if (lanes === null) {
+      this.clkEncoder.queue(values); // queues nothing without lanes
       return {
         nirClass: id.nir.class,
         nir: nir === null ? null : p.nir(nir, this.nirOut),
         idkey: p.idkey(id, this.idkeyOut),
-        clk: this.clkEncoder.encode(input, this.clkOut),
+        clk: this.clkEncoder.finish(values, this.clkOut),
       };
     }
     // every one-block MAC of the identity in one computation of the lanes; a message too long for one
     // block (−1) is hashed on its own
     lanes.clear();
-    this.clkEncoder.queue(input);
+    this.clkEncoder.queue(values);
     const nirJob = nir === null ? -1 : p.queueNir(nir, lanes);
     const idkeyJob = p.queueIdkey(id, lanes);
     lanes.compute();
@@ -132,7 +227,7 @@ export class IdentityEncoder {
           : idkeyJob < 0
             ? p.idkey(id, this.idkeyOut)
             : lanes.bytesInto(idkeyJob, this.idkeyOut),
-      clk: this.clkEncoder.finish(input, this.clkOut),
+      clk: this.clkEncoder.finish(values, this.clkOut),
     };
   }
 }
