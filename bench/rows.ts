@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { linkageKey } from '../src/core/keys.js';
 import { Mapping } from '../src/core/mapping.js';
 import { RidPermutation } from '../src/core/rid.js';
-import { identityFieldOrder, processBatch } from '../src/producer/batch.js';
+import { BatchReader, identityFieldOrder } from '../src/producer/batch.js';
 import { LineWriter } from '../src/producer/files.js';
 import {
   EventRecords,
@@ -70,23 +70,17 @@ for (let pass = 0; pass < 5; pass++) {
   identities = 0;
   const record = new Uint8Array(identityRecordBytes(p.clkBytes));
   const events = new EventRecords(mapping.source);
+  const reader = new BatchReader(p, fields, mapping, format, (row) => {
+    events.write(sink, row);
+    if (row.encoded !== null) {
+      identities++;
+      writeIdentityRecord(sink, row, record);
+      writeMapLine(sink, row);
+    }
+  });
   const t = performance.now();
   for (let b = 0; b < batches.length; b++) {
-    processBatch(
-      p,
-      fields,
-      mapping,
-      format,
-      { seq: 0, firstRow: b * BATCH + 1, lines: batches[b] ?? new Uint8Array(0) },
-      (row) => {
-        events.write(sink, row);
-        if (row.encoded !== null) {
-          identities++;
-          writeIdentityRecord(sink, row, record);
-          writeMapLine(sink, row);
-        }
-      },
-    );
+    reader.read({ seq: 0, firstRow: b * BATCH + 1, lines: batches[b] ?? new Uint8Array(0) });
   }
   rates.push(lines.length / ((performance.now() - t) / 1000));
   if (process.env.PASSES) console.error(Math.round(rates[rates.length - 1] ?? 0));

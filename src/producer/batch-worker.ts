@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { LinkageKey } from '../core/keys.js';
 import type { Mapping } from '../core/mapping.js';
 import { RID_BITS, RidPermutation } from '../core/rid.js';
-import { type Batch, processBatch } from './batch.js';
+import { type Batch, BatchReader } from './batch.js';
 import {
   type PlacedRowGroup,
   type SharedParquet,
@@ -87,6 +87,7 @@ export class BatchWorker {
   /** an identity record being written */
   private readonly record: Uint8Array;
   private readonly eventRecords: EventRecords;
+  private readonly reader: BatchReader;
 
   constructor(
     private readonly setup: BatchSetup,
@@ -105,11 +106,7 @@ export class BatchWorker {
     this.bucketShift = RID_BITS - Math.log2(buckets);
     this.record = new Uint8Array(identityRecordBytes(this.processor.clkBytes));
     this.eventRecords = new EventRecords(mapping.source);
-  }
-
-  handle(batch: Batch): BatchReply {
-    const { fields, mapping, format } = this.setup;
-    return processBatch(this.processor, fields, mapping, format, batch, (row) => {
+    this.reader = new BatchReader(this.processor, setup.fields, mapping, setup.format, (row) => {
       const b = row.rid >>> this.bucketShift; // rids have RID_BITS bits: 0 when there is one bucket
       this.eventRecords.write(this.events[b] as LineWriter, row);
       if (row.encoded !== null) {
@@ -117,6 +114,10 @@ export class BatchWorker {
         writeMapLine(this.recordMap, row);
       }
     });
+  }
+
+  handle(batch: Batch): BatchReply {
+    return this.reader.read(batch);
   }
 
   close(): void {

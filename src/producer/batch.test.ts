@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linkageKey } from '../core/keys.js';
 import { Mapping } from '../core/mapping.js';
 import { RidPermutation } from '../core/rid.js';
-import { identityFieldOrder, processBatch } from './batch.js';
+import { BatchReader, identityFieldOrder } from './batch.js';
 import { NotPlainCsv } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
 
@@ -27,18 +27,18 @@ function run(text: string) {
     new RidPermutation(new Uint32Array([1, 2, 3, 4])),
   );
   const rows: number[] = [];
-  const result = processBatch(
+  const reader = new BatchReader(
     processor,
     identityFieldOrder(Object.keys(mapping.columns)),
     mapping,
     { kind: 'csv', delimiter: ',', encoding: 'utf8', columns },
-    { seq: 0, firstRow: 1, lines: new TextEncoder().encode(text) },
     (row) => rows.push(row.rowIndex),
   );
+  const result = reader.read({ seq: 0, firstRow: 1, lines: new TextEncoder().encode(text) });
   return { rows, result };
 }
 
-describe('processBatch on the lines of a plain CSV', () => {
+describe('BatchReader on the lines of a plain CSV', () => {
   const good = 'A1,MARTIN,Jean,1980-02-03,2024-01-15,A\nA2,DURAND,Marie,1975-12-01,2024-03-01,B\n';
 
   it('processes the lines of a plain file', () => {

@@ -150,22 +150,42 @@ class RowFields {
 }
 
 /**
- * @param fields the mapped canonical fields, identity fields first (`identityFieldOrder`): the order of
- *   a row line's fields
- * @param format how the batch's lines are to be read (row lines, or plain CSV lines of the input)
+ * Processes batches of lines of one input, one after another, in one thread: built once, so that the row
+ * reader, its `get` and the sink are the same functions for every batch (a new closure per batch made the
+ * optimised row loop start again from unoptimised code: bench/README.md).
  */
-export function processBatch(
+export class BatchReader {
+  private readonly row: RowFields;
+
+  /**
+   * @param fields the mapped canonical fields, identity fields first (`identityFieldOrder`): the order of
+   *   a row line's fields
+   * @param format how the batches' lines are to be read (row lines, or plain CSV lines of the input)
+   */
+  constructor(
+    private readonly processor: RowProcessor,
+    fields: readonly string[],
+    mapping: Pick<Mapping, 'columns' | 'values'>,
+    private readonly format: LineFormat,
+    private readonly sink: RowSink,
+  ) {
+    this.row = new RowFields(fields, mapping, fields.filter(isIdentityField).length, format);
+  }
+
+  read(batch: Batch): BatchResult {
+    return readBatch(this.processor, this.row, this.format, batch, this.sink);
+  }
+}
+
+function readBatch(
   processor: RowProcessor,
-  fields: readonly string[],
-  mapping: Pick<Mapping, 'columns' | 'values'>,
+  row: RowFields,
   format: LineFormat,
   batch: Batch,
   sink: RowSink,
 ): BatchResult {
   const coverage = emptyCoverage();
   const rejects: string[] = [];
-  const identityCount = fields.filter(isIdentityField).length;
-  const row = new RowFields(fields, mapping, identityCount, format);
   const bytes = Buffer.from(batch.lines.buffer, batch.lines.byteOffset, batch.lines.byteLength);
   const csv = format.kind === 'csv';
   const encoding = csv ? format.encoding : 'utf8';
