@@ -221,15 +221,48 @@ function setBits(acc: Uint32Array, positions: Uint16Array, from: number, n: numb
 /** Values of each CLK field, by field name; an absent or empty list sets no bits. */
 export type ClkInput = Readonly<Record<string, readonly string[]>>;
 
-/** Values of each CLK field, by the field's index in the parameters' `fields` (the encoder's hot path). */
-export type ClkValues = readonly (readonly string[] | undefined)[];
+/**
+ * The values of one record's CLK fields as a list of (field index in the parameters' `fields`, value) —
+ * the encoder's hot path: reused from one record to the next, nothing to clear but its length. The order
+ * of the values does not change the filter (its bits are ORed).
+ */
+export class ClkValues {
+  private fields = new Int32Array(64);
+  private readonly values: string[] = [];
+  /** values held */
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Adds `value` to field `field`; an empty value, or a field index below 0 (not encoded), is ignored. */
+  add(field: number, value: string): void {
+    if (field < 0 || value === '') return;
+    const n = this.length;
+    if (n === this.fields.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(this.fields);
+      this.fields = grown;
+    }
+    this.fields[n] = field;
+    this.values[n] = value;
+    this.length = n + 1;
+  }
+
+  field(i: number): number {
+    return this.fields[i] as number;
+  }
+
+  value(i: number): string {
+    return this.values[i] as string;
+  }
+}
 
 export class ClkEncoder {
   private readonly hashers: FieldHasher[];
   private readonly acc: Uint32Array;
   private readonly diffuser: Diffuser | null;
-  /** the indices of the composite fields' hashers, whose MACs go through `lanes` */
-  private readonly composite: number[];
   /** per composite token (in `accumulate` order), the first job of its blocks */
   private readonly jobs: number[] = [];
   private readonly lanes: HmacLanes | null;
@@ -246,8 +279,8 @@ export class ClkEncoder {
       throw new RangeError('CLK length must be a power of two between 32 and 65536');
     }
     this.hashers = params.fields.map((f) => new FieldHasher(key, f, params));
-    this.composite = this.hashers.flatMap((h, i) => (h.composite ? [i] : []));
-    this.lanes = this.composite.length > 0 ? lanes : null;
+    // the composite fields' MACs go through the lanes
+    this.lanes = this.hashers.some((h) => h.composite) ? lanes : null;
     this.acc = new Uint32Array(params.l >>> 5);
     const d = params.diffusion;
     if (d !== null && (d.bits < 8 || d.bits % 8 !== 0))
@@ -296,7 +329,11 @@ export class ClkEncoder {
 
   /** The values of `input` by field index. */
   private valuesOf(input: ClkInput): ClkValues {
-    return this.hashers.map((h) => input[h.field.name]);
+    const values = new ClkValues();
+    this.hashers.forEach((h, i) => {
+      for (const v of input[h.field.name] ?? []) values.add(i, v);
+    });
+    return values;
   }
 
   /**
@@ -306,12 +343,12 @@ export class ClkEncoder {
    * same values.
    */
   queue(values: ClkValues): void {
-    const { lanes, jobs } = this;
+    const { lanes, jobs, hashers } = this;
     jobs.length = 0;
     if (lanes === null) return;
-    for (const i of this.composite) {
-      const h = this.hashers[i] as FieldHasher;
-      for (const v of values[i] ?? []) if (v !== '') jobs.push(h.queue(v, lanes));
+    for (let i = 0; i < values.length; i++) {
+      const h = hashers[values.field(i)] as FieldHasher;
+      if (h.composite) jobs.push(h.queue(values.value(i), lanes));
     }
   }
 
@@ -326,16 +363,13 @@ export class ClkEncoder {
   private accumulate(values: ClkValues): void {
     this.acc.fill(0);
     const { lanes, jobs, hashers } = this;
+    // the composite values in the order `queue` queued them
     let queued = 0;
-    for (let i = 0; i < hashers.length; i++) {
-      const vs = values[i];
-      if (vs === undefined || vs.length === 0) continue;
-      const h = hashers[i] as FieldHasher;
-      for (const v of vs) {
-        if (v === '') continue;
-        if (lanes !== null && h.composite) h.addQueued(v, lanes, jobs[queued++] as number, this.acc);
-        else h.addValue(v, this.acc);
-      }
+    for (let i = 0; i < values.length; i++) {
+      const h = hashers[values.field(i)] as FieldHasher;
+      const v = values.value(i);
+      if (lanes !== null && h.composite) h.addQueued(v, lanes, jobs[queued++] as number, this.acc);
+      else h.addValue(v, this.acc);
     }
   }
 

@@ -46,7 +46,8 @@ export function compositeParts(id: Identity): Record<string, string[][]> {
  * The same tokens as joining `compositeParts` (composite.test.ts checks it), built without the lists.
  */
 export function compositeTokens(id: Identity): Record<string, string[]> {
-  const out: string[][] = [[], [], [], []];
+  const values: string[][] = [[], [], [], []];
+  const out = { add: (slot: number, token: string) => values[slot]?.push(token) };
   const first = id.firstNames[0];
   addCompositeTokens(
     id,
@@ -61,7 +62,7 @@ export function compositeTokens(id: Identity): Record<string, string[]> {
       dob_place: 3,
     },
   );
-  const [nameYear = [], firstnameDob = [], namesSex = [], dobPlace = []] = out;
+  const [nameYear = [], firstnameDob = [], namesSex = [], dobPlace = []] = values;
   return { name_year: nameYear, firstname_dob: firstnameDob, names_sex: namesSex, dob_place: dobPlace };
 }
 
@@ -73,8 +74,13 @@ export interface CompositeSlots {
   readonly dob_place: number;
 }
 
+/** Where `addCompositeTokens` puts tokens: `add(slot, token)` (clk.ts `ClkValues`). */
+export interface TokenSink {
+  add(slot: number, token: string): void;
+}
+
 /**
- * Appends the tokens of each composite field to `out[slots[field]]` (a field whose slot is −1 is not
+ * Adds the tokens of each composite field to `out` at the field's slot (a field whose slot is −1 is not
  * made): `compositeTokens` without an object per identity, for the producer's encoder (encoder.ts).
  * @param birth the compact birth name, `usage` the compact usage name, `first` the compact primary first
  *   name ('' when absent)
@@ -84,7 +90,7 @@ export function addCompositeTokens(
   birth: string,
   usage: string,
   first: string,
-  out: string[][],
+  out: TokenSink,
   slots: CompositeSlots,
 ): void {
   // the Soundex codes of the distinct compact surnames, birth name first; '' when absent or a repeat
@@ -100,14 +106,14 @@ export function addCompositeTokens(
     dm = `${a < 10 ? '0' : ''}${a}${b < 10 ? '0' : ''}${b}`;
   }
   if (s2 === s1) s2 = ''; // two surnames with the same sound: one token
-  const nameYear = year === '' ? undefined : out[slots.name_year];
-  const namesSex = fn === '' || id.sex === null ? undefined : out[slots.names_sex];
   for (let i = 0; i < 2; i++) {
     const s = i === 0 ? s1 : s2;
     if (s === '') continue;
-    nameYear?.push(`${s}|${year}`);
-    namesSex?.push(`${s}|${fn}|${id.sex}`);
+    if (year !== '' && slots.name_year >= 0) out.add(slots.name_year, `${s}|${year}`);
+    if (fn !== '' && id.sex !== null && slots.names_sex >= 0)
+      out.add(slots.names_sex, `${s}|${fn}|${id.sex}`);
   }
-  if (fn !== '' && dm !== '') out[slots.firstname_dob]?.push(`${fn}|${year}|${dm}`);
-  if (dm !== '' && id.birthPlace !== null) out[slots.dob_place]?.push(`${year}|${dm}|${id.birthPlace.code}`);
+  if (fn !== '' && dm !== '' && slots.firstname_dob >= 0) out.add(slots.firstname_dob, `${fn}|${year}|${dm}`);
+  if (dm !== '' && id.birthPlace !== null && slots.dob_place >= 0)
+    out.add(slots.dob_place, `${year}|${dm}|${id.birthPlace.code}`);
 }

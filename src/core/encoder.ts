@@ -4,7 +4,7 @@
  * all keyed state (subkeys, memo tables) lives here. Pure.
  */
 import { toHex } from './bytes.js';
-import { ClkEncoder, type ClkInput } from './clk.js';
+import { ClkEncoder, type ClkInput, ClkValues } from './clk.js';
 import { addCompositeTokens, type CompositeSlots } from './composite.js';
 import { HmacLanes } from './hmac-lanes.js';
 import type { Identity } from './identity.js';
@@ -76,41 +76,38 @@ function slotsOf(names: readonly string[]): ClkSlots {
 }
 
 /**
- * Appends the values of each CLK field of `id` to `out[slots[field]]` (protocol v3 §4, field table;
+ * Adds the values of each CLK field of `id` to `out`, at the field's slot (protocol v3 §4, field table;
  * composite fields §4.3); extra fields (§4.1, already normalised) at `extraSlot(name)`.
  */
 function addClkValues(
   id: Identity,
   extras: Readonly<Record<string, string>>,
-  out: string[][],
+  out: ClkValues,
   slots: ClkSlots,
   extraSlot: (name: string) => number,
 ): void {
-  const add = (slot: number, v: string) => {
-    if (v !== '') out[slot]?.push(v);
-  };
   const d = id.birthDate;
   const birth = compact(id.birthName);
   const usage = compact(id.usageName);
-  add(slots.birth_name, birth);
+  out.add(slots.birth_name, birth);
   // encoded only when it differs from the birth name, so a copied birth name does not weigh twice
-  if (usage !== birth) add(slots.usage_name, usage);
+  if (usage !== birth) out.add(slots.usage_name, usage);
   const names = id.firstNames;
   const first = names.length > 0 ? compact(names[0] ?? '') : '';
-  if (names.length > 0) out[slots.first_name]?.push(first);
-  for (let i = 1; i < names.length; i++) out[slots.other_first_names]?.push(compact(names[i] ?? ''));
+  out.add(slots.first_name, first);
+  for (let i = 1; i < names.length; i++) out.add(slots.other_first_names, compact(names[i] ?? ''));
   if (d !== null) {
-    add(slots.birth_year, yearText(d.year));
-    if (d.month !== null) add(slots.birth_month, twoDigits(d.month));
-    if (d.day !== null) add(slots.birth_day, twoDigits(d.day));
+    out.add(slots.birth_year, yearText(d.year));
+    if (d.month !== null) out.add(slots.birth_month, twoDigits(d.month));
+    if (d.day !== null) out.add(slots.birth_day, twoDigits(d.day));
   }
-  if (id.sex !== null) add(slots.sex, id.sex);
+  if (id.sex !== null) out.add(slots.sex, id.sex);
   if (id.birthPlace !== null) {
-    add(slots.birth_place, id.birthPlace.code);
-    add(slots.birth_dept, id.birthPlace.dept);
+    out.add(slots.birth_place, id.birthPlace.code);
+    out.add(slots.birth_dept, id.birthPlace.dept);
   }
   addCompositeTokens(id, birth, usage, first, out, slots);
-  for (const name in extras) add(extraSlot(name), extras[name] ?? '');
+  for (const name in extras) out.add(extraSlot(name), extras[name] ?? '');
 }
 
 /**
@@ -121,8 +118,10 @@ function addClkValues(
 export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
   const extraNames = Object.keys(extras).map((n) => `${EXTRA_FIELD_PREFIX}${n}`);
   const names = [...IDENTITY_CLK_FIELDS, ...extraNames];
+  const values = new ClkValues();
+  addClkValues(id, extras, values, slotsOf(names), (n) => names.indexOf(`${EXTRA_FIELD_PREFIX}${n}`));
   const out = names.map((): string[] => []);
-  addClkValues(id, extras, out, slotsOf(names), (n) => names.indexOf(`${EXTRA_FIELD_PREFIX}${n}`));
+  for (let i = 0; i < values.length; i++) out[values.field(i)]?.push(values.value(i));
   return Object.fromEntries(names.map((n, i) => [n, out[i] ?? []]));
 }
 
@@ -145,8 +144,8 @@ export class IdentityEncoder {
   private readonly nirOut = new Uint8Array(32);
   private readonly idkeyOut = new Uint8Array(32);
   private readonly clkOut: Uint8Array;
-  /** the CLK fields' values of the identity being encoded, by field index, reused */
-  private readonly values: string[][];
+  /** the CLK values of the identity being encoded, reused */
+  private readonly values = new ClkValues();
   private readonly slots: ClkSlots;
   private readonly fieldNames: readonly string[];
   /** the slot of an extra field, by its name without the prefix (−1: not encoded) */
@@ -164,7 +163,6 @@ export class IdentityEncoder {
     this.clkEncoder = new ClkEncoder(key, clkParams, lanes);
     this.clkOut = new Uint8Array(this.clkEncoder.bits >>> 3);
     this.fieldNames = this.clkEncoder.fieldNames;
-    this.values = this.fieldNames.map(() => []);
     this.slots = slotsOf(this.fieldNames);
     const extraSlots = new Map<string, number>();
     this.fieldNames.forEach((n, i) => {
@@ -174,9 +172,9 @@ export class IdentityEncoder {
   }
 
   /** The identity's CLK values into `this.values`, by field index. */
-  private clkValues(id: Identity, extras: Readonly<Record<string, string>>): string[][] {
+  private clkValues(id: Identity, extras: Readonly<Record<string, string>>): ClkValues {
     const values = this.values;
-    for (const v of values) v.length = 0;
+    values.clear();
     addClkValues(id, extras, values, this.slots, this.extraSlot);
     return values;
   }
