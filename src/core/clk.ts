@@ -266,6 +266,7 @@ export class ClkEncoder {
   /** per composite token (in `accumulate` order), the first job of its blocks */
   private readonly jobs: number[] = [];
   private readonly lanes: HmacLanes | null;
+  private readonly inputValues = new ClkValues();
   /**
    * @param lanes where the composite tokens' MACs are computed, four at a time (hmac-lanes.ts); null:
    *   one after another, in JavaScript (the same result)
@@ -327,12 +328,15 @@ export class ClkEncoder {
     return this.hashers.map((h) => h.field.name);
   }
 
-  /** The values of `input` by field index. */
+  /** The values of `input` by field index, in a list reused by the next call. */
   private valuesOf(input: ClkInput): ClkValues {
-    const values = new ClkValues();
-    this.hashers.forEach((h, i) => {
-      for (const v of input[h.field.name] ?? []) values.add(i, v);
-    });
+    const values = this.inputValues;
+    values.clear();
+    const { hashers } = this;
+    for (let i = 0; i < hashers.length; i++) {
+      const vs = input[(hashers[i] as FieldHasher).field.name];
+      if (vs !== undefined) for (const v of vs) values.add(i, v);
+    }
     return values;
   }
 

@@ -7,6 +7,7 @@
  *
  * Parts are Soundex codes, digits, 1/2 and COG codes, so joining them with `|` is unambiguous.
  */
+import { ClkValues } from './clk.js';
 import type { Identity } from './identity.js';
 import { soundex } from './soundex.js';
 import { compact } from './text.js';
@@ -46,25 +47,22 @@ export function compositeParts(id: Identity): Record<string, string[][]> {
  * The same tokens as joining `compositeParts` (composite.test.ts checks it), built without the lists.
  */
 export function compositeTokens(id: Identity): Record<string, string[]> {
-  const values: string[][] = [[], [], [], []];
-  const out = { add: (slot: number, token: string) => values[slot]?.push(token) };
   const first = id.firstNames[0];
-  addCompositeTokens(
-    id,
-    compact(id.birthName),
-    compact(id.usageName),
-    first === undefined ? '' : compact(first),
-    out,
-    {
-      name_year: 0,
-      firstname_dob: 1,
-      names_sex: 2,
-      dob_place: 3,
-    },
-  );
-  const [nameYear = [], firstnameDob = [], namesSex = [], dobPlace = []] = values;
+  const firstName = first === undefined ? '' : compact(first);
+  const values = scratch;
+  values.clear();
+  addCompositeTokens(id, compact(id.birthName), compact(id.usageName), firstName, values, IN_ORDER);
+  const lists: string[][] = [[], [], [], []];
+  for (let i = 0; i < values.length; i++) lists[values.field(i)]?.push(values.value(i));
+  const [nameYear = [], firstnameDob = [], namesSex = [], dobPlace = []] = lists;
   return { name_year: nameYear, firstname_dob: firstnameDob, names_sex: namesSex, dob_place: dobPlace };
 }
+
+/** The tokens `compositeTokens` collects, reused from one call to the next. */
+const scratch = new ClkValues();
+
+/** The composite fields in the order of protocol §4.3, as slots 0–3. */
+const IN_ORDER: CompositeSlots = { name_year: 0, firstname_dob: 1, names_sex: 2, dob_place: 3 };
 
 /** Where each composite field's tokens go: an index in the lists of `addCompositeTokens`, −1 for none. */
 export interface CompositeSlots {

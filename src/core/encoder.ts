@@ -75,6 +75,9 @@ function slotsOf(names: readonly string[]): ClkSlots {
   };
 }
 
+/** The slots of `clkInput` without extra fields. */
+const IDENTITY_SLOTS = slotsOf(IDENTITY_CLK_FIELDS);
+
 /**
  * Adds the values of each CLK field of `id` to `out`, at the field's slot (protocol v3 §4, field table;
  * composite fields §4.3); extra fields (§4.1, already normalised) at `extraSlot(name)`.
@@ -117,13 +120,20 @@ function addClkValues(
  */
 export function clkInput(id: Identity, extras: Readonly<Record<string, string>> = {}): ClkInput {
   const extraNames = Object.keys(extras).map((n) => `${EXTRA_FIELD_PREFIX}${n}`);
-  const names = [...IDENTITY_CLK_FIELDS, ...extraNames];
-  const values = new ClkValues();
-  addClkValues(id, extras, values, slotsOf(names), (n) => names.indexOf(`${EXTRA_FIELD_PREFIX}${n}`));
-  const out = names.map((): string[] => []);
-  for (let i = 0; i < values.length; i++) out[values.field(i)]?.push(values.value(i));
-  return Object.fromEntries(names.map((n, i) => [n, out[i] ?? []]));
+  const names: readonly string[] =
+    extraNames.length === 0 ? IDENTITY_CLK_FIELDS : [...IDENTITY_CLK_FIELDS, ...extraNames];
+  const values = inputValues;
+  values.clear();
+  const slots = extraNames.length === 0 ? IDENTITY_SLOTS : slotsOf(names);
+  addClkValues(id, extras, values, slots, (n) => names.indexOf(`${EXTRA_FIELD_PREFIX}${n}`));
+  const input: Record<string, string[]> = {};
+  for (const n of names) input[n] = [];
+  for (let i = 0; i < values.length; i++) input[names[values.field(i)] as string]?.push(values.value(i));
+  return input;
 }
+
+/** The values `clkInput` collects, reused from one call to the next. */
+const inputValues = new ClkValues();
 
 /**
  * The encodings of one identity as bytes — what `EncodedIdentity` holds as text —, in buffers that the
