@@ -37,7 +37,8 @@ export interface ProcessedRow {
 /** Identity fields read from a row (everything but the record id). */
 export const RAW_IDENTITY_FIELDS = IDENTITY_FIELDS.filter((f) => f !== 'record_id');
 
-const DEDUP_WINDOW = 10_000;
+/** Distinct identities each thread recognises at most (protocol v3 §6, "Identities"). */
+export const DEDUP_WINDOW = 10_000;
 
 export class RowProcessor {
   private readonly encoder: IdentityEncoder;
