@@ -5,19 +5,9 @@ import { RidPermutation } from '../core/rid.js';
 import { BatchReader, identityFieldOrder } from './batch.js';
 import { NotPlainCsv } from './row-lines.js';
 import { RowProcessor } from './row-processor.js';
+import { PE_MAPPING } from './test-fixtures.js';
 
-const mapping = Mapping.parse({
-  version: 1,
-  source: 'pe',
-  columns: {
-    record_id: 'id',
-    birth_name: 'nom',
-    first_names: 'prenoms',
-    birth_date: 'naissance',
-    reg_start: 'debut',
-    reg_category: 'cat',
-  },
-});
+const mapping = Mapping.parse(PE_MAPPING);
 const columns = ['id', 'nom', 'prenoms', 'naissance', 'debut', 'cat'];
 
 function run(text: string) {

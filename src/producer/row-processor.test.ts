@@ -3,19 +3,9 @@ import { linkageKey } from '../core/keys.js';
 import { Mapping } from '../core/mapping.js';
 import { RidPermutation } from '../core/rid.js';
 import { DEDUP_WINDOW, RowProcessor } from './row-processor.js';
+import { PE_MAPPING } from './test-fixtures.js';
 
-const mapping = Mapping.parse({
-  version: 1,
-  source: 'pe',
-  columns: {
-    record_id: 'id',
-    birth_name: 'nom',
-    first_names: 'prenoms',
-    birth_date: 'naissance',
-    reg_start: 'debut',
-    reg_category: 'cat',
-  },
-});
+const mapping = Mapping.parse(PE_MAPPING);
 
 /** A row of person `p`: the values a row line would give. */
 function row(p: number): (field: string) => string | null {

@@ -13,6 +13,20 @@ export const DSN_ROWS = [
   'A1,185077505612323,Dupont,,Jean-Pierre Marc,19850712,M,75056,20240201,,cdd,full,C,75,2600',
 ];
 
+/** A small PE mapping (ISO dates), for tests that give a row's values directly. */
+export const PE_MAPPING = {
+  version: 1,
+  source: 'pe',
+  columns: {
+    record_id: 'id',
+    birth_name: 'nom',
+    first_names: 'prenoms',
+    birth_date: 'naissance',
+    reg_start: 'debut',
+    reg_category: 'cat',
+  },
+} as const;
+
 export const DSN_MAPPING = {
   version: 1,
   source: 'dsn',
