@@ -64,17 +64,12 @@ const scratch = new ClkValues();
 /** The composite fields in the order of protocol §4.3, as slots 0–3. */
 const IN_ORDER: CompositeSlots = { name_year: 0, firstname_dob: 1, names_sex: 2, dob_place: 3 };
 
-/** Where each composite field's tokens go: an index in the lists of `addCompositeTokens`, −1 for none. */
+/** Where each composite field's tokens go: a field index of the `ClkValues` list, −1 for none. */
 export interface CompositeSlots {
   readonly name_year: number;
   readonly firstname_dob: number;
   readonly names_sex: number;
   readonly dob_place: number;
-}
-
-/** Where `addCompositeTokens` puts tokens: `add(slot, token)` (clk.ts `ClkValues`). */
-export interface TokenSink {
-  add(slot: number, token: string): void;
 }
 
 /**
@@ -88,7 +83,7 @@ export function addCompositeTokens(
   birth: string,
   usage: string,
   first: string,
-  out: TokenSink,
+  out: ClkValues,
   slots: CompositeSlots,
 ): void {
   // the Soundex codes of the distinct compact surnames, birth name first; '' when absent or a repeat

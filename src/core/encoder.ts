@@ -5,7 +5,7 @@
  */
 import { toHex } from './bytes.js';
 import { ClkEncoder, type ClkInput, ClkValues } from './clk.js';
-import { addCompositeTokens, type CompositeSlots } from './composite.js';
+import { addCompositeTokens } from './composite.js';
 import { HmacLanes } from './hmac-lanes.js';
 import type { Identity } from './identity.js';
 import type { LinkageKey } from './keys.js';
@@ -52,7 +52,7 @@ const IDENTITY_CLK_FIELDS = [
 ] as const;
 
 /** Where each CLK field's values go, by field: an index in the value lists, −1 when not encoded. */
-type ClkSlots = Readonly<Record<(typeof IDENTITY_CLK_FIELDS)[number], number>> & CompositeSlots;
+type ClkSlots = Readonly<Record<(typeof IDENTITY_CLK_FIELDS)[number], number>>;
 
 /** The slots of the fields of `names`, in that order (a field absent from it: −1). A literal: read per identity. */
 function slotsOf(names: readonly string[]): ClkSlots {

@@ -1,6 +1,6 @@
 /**
- * A bounded memo for pure functions on the hot path (name normalisation, CLK field masks, Soundex,
- * composite tokens). Two generations: look-ups hit the current map, then the previous one (promoting the
+ * A bounded memo for pure functions on the hot path (name normalisation, the CLK positions of
+ * non-numeric whole tokens). Two generations: look-ups hit the current map, then the previous one (promoting the
  * entry); when the current map is full it becomes the previous one and a new map starts. Frequent values
  * stay cached across the swap, rare ones age out, memory is at most 2 × `limit` entries — an LRU
  * approximation without per-access bookkeeping. Pure: caching never changes a result.
